@@ -1,0 +1,63 @@
+"""Typo repair against the knowledge base's own vocabulary.
+
+Only words the guide uses are worth repairing to, so the vocabulary is small and known at load
+time. Candidates come from a delete index (every word with one letter removed points back at the
+word), which makes a look-up cost a few dictionary probes whatever the vocabulary's size; rapidfuzz's
+optimal-string-alignment distance then confirms the candidate, counting a swap of two neighbouring
+letters ("senoir") as one edit.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from rapidfuzz.distance import OSA
+
+#: Shorter words are left alone: at four letters almost every edit lands on another real word.
+MIN_LENGTH = 5
+#: Words at least this long may be two edits away from the intended word.
+TWO_EDIT_LENGTH = 8
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class SpellingCorrector:
+    """Maps a misspelt word to the nearest vocabulary word, or returns it unchanged."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._frequency: Counter[str] = Counter(words)
+        self._index: dict[str, set[str]] = {}
+        for word in self._frequency:
+            if len(word) >= MIN_LENGTH - 1:
+                self._index.setdefault(word, set()).add(word)
+                for deleted in _deletes(word):
+                    self._index.setdefault(deleted, set()).add(word)
+        self._cache: dict[str, str] = {}
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._frequency
+
+    def correct(self, word: str) -> str:
+        """Return the vocabulary word `word` was probably meant to be (or `word` itself)."""
+        if word in self._frequency or len(word) < MIN_LENGTH or not word.isalpha():
+            return word
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        max_distance = 2 if len(word) >= TWO_EDIT_LENGTH else 1
+        keys = {word} | _deletes(word)
+        if max_distance == 2:
+            keys |= {d2 for d1 in _deletes(word) for d2 in _deletes(d1)}
+        best, best_key = word, (max_distance + 1, 0)
+        for key in keys:
+            for candidate in self._index.get(key, ()):
+                distance = OSA.distance(word, candidate, score_cutoff=max_distance)
+                rank = (distance, -self._frequency[candidate])
+                if distance <= max_distance and rank < best_key:
+                    best, best_key = candidate, rank
+        if len(self._cache) < 10_000:
+            self._cache[word] = best
+        return best

@@ -1,0 +1,236 @@
+"""Words in, comparable terms out: the one text pipeline shared by the knowledge base and queries.
+
+Both sides must go through exactly the same steps, otherwise "salaries" in a question would never
+meet "salary" in a section. The steps are: lower-case, split into words, rewrite abbreviations and
+multi-word names to one canonical term (so "tech PM", "technical product manager" and "TPM" are one
+thing), drop filler words, and strip common English endings.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: The role this bot is about. Every question mentions it, so it tells sections apart poorly but
+#: tells on-topic from off-topic questions well.
+ROLE_TERM = "tpm"
+#: The neighbouring role, product manager, which the guide compares with the TPM.
+PM_TERM = "pm"
+#: Stands for the main verb "do" in "what does a TPM do?", which asks about duties.
+DUTIES_TERM = "duty"
+
+_WORD = re.compile(r"[a-z0-9₹]+(?:[.'’][a-z0-9]+)*")
+
+# Multi-word rewrites, applied to the lower-cased text before splitting. Order matters: longer
+# names first. These are general English and career abbreviations; section-specific words belong
+# in a section's aliases, where non-programmers can edit them.
+_PHRASES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), r) for p, r in [
+        (r"\btechnical[- ]?product[- ]?manag(?:er|ers|ement)\b", " tpm "),
+        (r"\btech(?:nical|nicl|ncal|inal)?\.? ?(?:pm|pms|product ?manager|product ?managers)\b", " tpm "),
+        (r"\bt\.p\.m\.?", " tpm "),
+        (r"\bproduct[- ]?manag(?:er|ers|ement)\b", " pm "),
+        (r"\bp\.m\.?(?=\s|$)", " pm "),
+        (r"\bvice[- ]president\b", " vp "),
+        (r"\bmid[- ]?(?:level|lvl|senior)\b", " mid "),
+        (r"\bday[- ]to[- ]day\b", " daily "),
+        (r"\bcross[- ]?functional\b", " crossfunctional "),
+        (r"\bc[- ]?(?:level|suite)\b", " executive "),
+        (r"\bstock[- ]options?\b", " stock "),
+        (r"\bhow much\b", " howmuch "),
+        (r"\b(?:in charge of|accountable for|the owner of)\b", " own "),
+        (r"\b(?:get|gets|getting|got|break|breaking|move|moving|switch|switching|transition|"
+         r"transitioning|pivot|pivoting|shift|shifting) ?(?:in|into|to|towards)\b", " become "),
+    ]
+]
+
+# One-word rewrites, applied after splitting.
+_WORDS: dict[str, str] = {
+    "tpms": ROLE_TERM,
+    "tpm's": ROLE_TERM,
+    "pms": PM_TERM,
+    "pm's": PM_TERM,
+    "sr": "senior",
+    "snr": "senior",
+    "sr.": "senior",
+    "seniors": "senior",
+    "jr": "junior",
+    "mgr": "manager",
+    "mgmt": "management",
+    "eng": "engineering",
+    "engg": "engineering",
+    "dev": "developer",
+    "tech": "technical",
+    "devs": "developer",
+    "comp": "compensation",
+    "sal": "salary",
+    "lpa": "lakh",
+    "lakhs": "lakh",
+    "inr": "rupee",
+    "₹": "rupee",
+    "certs": "certification",
+    "cert": "certification",
+    "certificate": "certification",
+    "certificates": "certification",
+    "reqs": "requirement",
+    "exp": "experience",
+    "yrs": "year",
+    "dir": "director",
+    # Every way of asking for a comparison is one term.
+    **dict.fromkeys(
+        "diff difference differences different differ differs vs v vs. versus compare compared "
+        "comparing comparison distinction distinguish separates".split(),
+        "compare",
+    ),
+    "w": "with",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "pls": "please",
+    "plz": "please",
+    "thx": "thanks",
+    "ty": "thanks",
+    "tks": "thanks",
+    "info": "information",
+    "ai": "ai",
+    "ml": "machine",
+}
+
+# Words that carry no topic: question scaffolding, pronouns, chat filler. Kept broad, because a
+# word that is neither filler nor known to the guide is read as a sign of another topic.
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a about above actually after again against all almost also am an and any anyone anybody
+    anything are aren't as ask asking at be because been before being below between both but by
+    can can't cannot could couldn't curious did didn't does doesn't doing don't down during each
+    either else even ever every exactly explain few for from further get gets getting give go
+    going got guys had hadn't has hasn't have haven't having he he'd he'll he's hello her here
+    here's hers herself hey hi him himself his how how's however i i'd i'll i'm i've if in into is
+    isn't it it's its itself just kind kinda know let let's like look lot lots many may me might
+    mine more most much must mustn't my myself need needs no nor not now of off often on once one
+    ones only or other others ought our ours ourselves out over please pretty quick quite
+    rather really right said say says she she'd she'll she's should shouldn't so some somebody
+    someone something sort still such sure tell than thank thanks that that's the their theirs them
+    themselves then there there's these they they'd they'll they're they've thing things think this
+    those though through to too under until up upon us usually very via want wanna was wasn't way
+    we we'd we'll we're we've well were weren't what what's whats when when's where where's whether
+    which while who who's whom whose why why's will with within without won't would wouldn't yeah
+    yes yet you you'd good best great nice top right better you'll you're you've your yours yourself yourselves anyway basically
+    generally typically question questions help wondering hmm ok okay pls please folks team's
+    someone's also etc e.g i.e really gonna gotta im ive dont doesnt whats hows thats theres youre
+    does do
+    """.split()
+)
+
+#: Words that make a message a greeting, thanks or a plea for help rather than a question.
+SOCIAL_WORDS: frozenset[str] = frozenset(
+    """
+    hi hello hey hiya yo howdy greetings morning evening afternoon good thanks thank thx ty
+    cheers appreciated appreciate great awesome cool nice ok okay bye goodbye help start menu
+    commands usage you there bot please what can do how use anyone sup
+    """.split()
+)
+
+#: Occupations other than the two this guide is about. A question that names one of them and
+#: not the TPM is about that job ("what does a pilot earn?"), even when its other words are ours.
+OTHER_ROLES: frozenset[str] = frozenset(
+    """
+    accountant actor actress analyst architect artist astronaut athlete attorney baker banker
+    barber barista bartender biologist carpenter cashier chef chemist cleaner clerk coach cook
+    dancer dentist designer developer dietitian doctor driver economist electrician engineer
+    farmer firefighter fisherman gardener geologist hairdresser historian janitor journalist judge
+    lawyer librarian lifeguard marketer mathematician mechanic midwife model musician nurse
+    optician painter paramedic pharmacist photographer physician physicist pilot plumber poet
+    policeman politician postman professor programmer psychologist receptionist recruiter
+    researcher salesman salesperson scientist secretary singer soldier statistician surgeon tailor
+    teacher technician therapist tutor veterinarian waiter welder writer youtuber influencer
+    consultant auditor cto ceo cfo coo
+    """.split()
+)
+#: Two-word job titles that name a different role even though each word is one of ours.
+OTHER_ROLE_PHRASES = re.compile(
+    r"\b(?:project|program|programme|account|sales|marketing|hr|office|hotel|restaurant|"
+    r"store|shop|bank|construction|operations|engineering|property|event|retail) managers?\b"
+)
+
+_SUFFIXES = ("ership", "ibilities", "ibility", "ible", "abilities", "ability", "able", "ities", "ity",
+             "ations", "ation", "ments", "ment", "ings", "ing", "ies", "ers", "ed", "es", "er", "s")
+
+
+def stem(word: str) -> str:
+    """Strip common endings so inflections meet ("managing", "manager" and "manages" -> "manag").
+
+    Deliberately crude: both the guide and the question go through it, so consistency matters,
+    not linguistics.
+    """
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "ies":
+                return word[:-3] + "y"
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                break
+            if suffix.startswith("er") and word.endswith("eer"):
+                break  # career, engineer: the -er is part of the word
+            if suffix == "es" and not word.endswith(("ses", "xes", "zes", "ches", "shes")):
+                word = word[:-1]
+            else:
+                word = word[: -len(suffix)]
+            break
+    # "become" and "becoming", "manage" and "managing": drop the silent e both sides keep.
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def plain_words(text: str) -> list[str]:
+    """Lower-case and split into words, with no rewriting: the surface the spelling fixer sees."""
+    return _WORD.findall(text.lower().replace("’", "'"))
+
+
+def split_words(text: str) -> list[str]:
+    """Lower-case and split into words, after rewriting multi-word names to single terms."""
+    text = " ".join(_WORDS.get(w, w) for w in plain_words(text))
+    for pattern, replacement in _PHRASES:
+        text = pattern.sub(replacement, text)
+    return _WORD.findall(text)
+
+
+def canonical_word(word: str) -> str:
+    """Rewrite one abbreviation or variant to its canonical word."""
+    return _WORDS.get(word, word)
+
+
+_DUTY_FOLLOWERS = frozenset(
+    "all daily every each on at in exactly actually really there here typically usually".split()
+)
+_ASKER = frozenset("i we you me my our".split())
+
+
+def _main_verb_do(words: list[str], index: int) -> bool:
+    """True when "do" at `index` asks about someone's duties ("what does a TPM do all day?").
+
+    Not when it is an auxiliary ("how do I ...") or the asker's own plan ("what should I do?").
+    """
+    if index + 1 < len(words) and words[index + 1] not in _DUTY_FOLLOWERS:
+        return False
+    for back in range(index - 1, -1, -1):
+        if words[back] in ("do", "does", "did"):
+            return not _ASKER.intersection(words[back + 1 : index])
+    return False
+
+
+def terms(words: list[str]) -> list[str]:
+    """Map canonical words to matching terms: drop filler, stem, and mark duty questions."""
+    out: list[str] = []
+    for index, word in enumerate(words):
+        if word == "do" and _main_verb_do(words, index):
+            out.append(DUTIES_TERM)
+        elif word not in STOPWORDS:
+            out.append(stem(word))
+    return out
+
+
+def analyse(text: str) -> list[str]:
+    """The whole pipeline for text whose spelling we trust (the knowledge base itself)."""
+    return terms([canonical_word(w) for w in split_words(text)])
