@@ -23,7 +23,9 @@ def split_text(text: str, limit: int = SECTION_TEXT_LIMIT) -> list[str]:
     if len(text) <= limit:
         return [text]
     for separator in ("\n\n", "\n", _SENTENCE_END, " "):
-        parts = separator.split(text) if isinstance(separator, re.Pattern) else text.split(separator)
+        parts = (
+            separator.split(text) if isinstance(separator, re.Pattern) else text.split(separator)
+        )
         if len(parts) > 1:
             joiner = " " if isinstance(separator, re.Pattern) else separator
             return _pack(parts, joiner, limit)

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from difflib import get_close_matches
-from importlib import resources
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -28,9 +25,7 @@ from bot.core.models import (
     Problem,
     Section,
 )
-
-#: Environment variable listing extra knowledge files or folders, separated by ":".
-KNOWLEDGE_ENV = "TPM_BOT_KNOWLEDGE"
+from bot.core.paths import expand_paths, shipped_knowledge_dir
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TEXT_FIELDS = ("title", "summary", "body", "source")
@@ -47,45 +42,16 @@ except AttributeError:  # pragma: no cover - pure-Python PyYAML build
     _Loader = yaml.SafeLoader
 
 
-def shipped_knowledge_paths() -> list[Path]:
-    """The guide's own knowledge files, installed inside the package."""
-    folder = resources.files("bot.knowledge")
-    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith((".yaml", ".yml")))
-
-
-def extra_knowledge_paths(environ: os._Environ[str] | dict[str, str] | None = None) -> list[str]:
-    """Paths named in TPM_BOT_KNOWLEDGE, in order."""
-    value = (environ if environ is not None else os.environ).get(KNOWLEDGE_ENV, "")
-    return [p for p in value.split(":") if p.strip()]
-
-
-def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """Turn files and folders into the list of files to read; a missing path is a problem."""
-    files: list[Path] = []
-    problems: list[Problem] = []
-    for raw in paths:
-        path = Path(raw).expanduser()
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
-            if not found:
-                problems.append(Problem(str(path), 1, "folder has no .yaml knowledge files"))
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            problems.append(Problem(str(path), 1, "no such file or folder"))
-    return files, problems
-
-
 def load_knowledge(
-    extra: Sequence[str | Path] = (), *, include_shipped: bool = True
+    extra: Sequence[str | os.PathLike[str]] = (), *, include_shipped: bool = True
 ) -> KnowledgeBase:
     """Load the shipped guide plus `extra` files/folders, or raise KnowledgeError listing all problems."""
-    files, problems = expand_paths([*(shipped_knowledge_paths() if include_shipped else []), *extra])
+    shipped = [shipped_knowledge_dir()] if include_shipped else []
+    files, problems = expand_paths([*shipped, *extra])
     return _build(files, problems)
 
 
-def _build(files: list[Path], problems: list[Problem]) -> KnowledgeBase:
+def _build(files: list[str], problems: list[Problem]) -> KnowledgeBase:
     """Read every file, then check what only the whole set can show (ids, related, claims)."""
     drafts: list[_Draft] = []
     for path in files:
@@ -95,11 +61,10 @@ def _build(files: list[Path], problems: list[Problem]) -> KnowledgeBase:
     problems.extend(_check_across_files(drafts))
     if problems:
         raise KnowledgeError(problems)
-    return KnowledgeBase(tuple(d.section for d in drafts), tuple(str(p) for p in files))
+    return KnowledgeBase(tuple(d.section for d in drafts), tuple(files))
 
 
-@dataclass
-class _Draft:
+class _Draft(NamedTuple):
     """A section plus the line of each field, kept until cross-file checks have run."""
 
     section: Section
@@ -113,10 +78,11 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def _read_file(path: Path) -> tuple[list[_Draft], list[Problem]]:
-    shown = str(path)
+def _read_file(path: str) -> tuple[list[_Draft], list[Problem]]:
+    shown = path
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read()
     except OSError as error:
         return [], [Problem(shown, 1, f"cannot read file: {error.strerror or error}")]
     try:
@@ -166,7 +132,11 @@ class _FileReader:
                 self.problem(key_node, f"duplicate key '{key}' in {what}")
             elif key not in known:
                 close = get_close_matches(key, known, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(known)}"
+                hint = (
+                    f"; did you mean '{close[0]}'?"
+                    if close
+                    else f"; expected one of: {', '.join(known)}"
+                )
                 self.problem(key_node, f"unknown field '{key}' in {what}{hint}")
             else:
                 result[key] = value_node
@@ -239,7 +209,9 @@ class _FileReader:
                 lists[name], item_lines[name] = self.text_list(fields[name], f"{label} {name}")
         if "questions" in lists and not lists["questions"] and "questions" in fields:
             self.problem(fields["questions"], f"{label} needs at least one example question")
-        comparison = self.comparison(fields["comparison"], label) if "comparison" in fields else None
+        comparison = (
+            self.comparison(fields["comparison"], label) if "comparison" in fields else None
+        )
         self.check_lengths(fields, texts, comparison, label)
         if len(self.problems) > before or section_id is None:
             return None
@@ -274,34 +246,55 @@ class _FileReader:
             for row_node in rows_node.value:
                 row = self.mapping(row_node, "a comparison row", ("aspect", "left", "right"))
                 cells = {k: self.text(v, f"comparison row {k}") for k, v in row.items()}
-                if set(cells) != {"aspect", "left", "right"} and isinstance(row_node, yaml.MappingNode):
+                if set(cells) != {"aspect", "left", "right"} and isinstance(
+                    row_node, yaml.MappingNode
+                ):
                     self.problem(row_node, "a comparison row needs 'aspect', 'left' and 'right'")
                 elif all(cells.values()):
                     for key, value in cells.items():
                         if len(value) > FIELD_LIMIT // 2:
-                            self.problem(row[key], f"comparison cell is longer than {FIELD_LIMIT // 2} characters")
+                            self.problem(
+                                row[key],
+                                f"comparison cell is longer than {FIELD_LIMIT // 2} characters",
+                            )
                     rows.append(ComparisonRow(**cells))  # type: ignore[arg-type]
         if left and right and rows:
             return Comparison(left, right, tuple(rows))
         return None
 
     def check_lengths(
-        self, fields: dict[str, yaml.Node], texts: dict[str, str | None], comparison: object, label: str
+        self,
+        fields: dict[str, yaml.Node],
+        texts: dict[str, str | None],
+        comparison: object,
+        label: str,
     ) -> None:
         """Slack rejects oversized blocks, so catch them here rather than in a live reply."""
         title = texts.get("title")
         if title and len(title) > HEADER_LIMIT:
-            self.problem(fields["title"], f"{label} title is {len(title)} characters; Slack headers allow {HEADER_LIMIT}")
+            self.problem(
+                fields["title"],
+                f"{label} title is {len(title)} characters; Slack headers allow {HEADER_LIMIT}",
+            )
         summary = texts.get("summary")
         if summary and len(summary) > SECTION_TEXT_LIMIT:
-            self.problem(fields["summary"], f"{label} summary is {len(summary)} characters; keep it under {SECTION_TEXT_LIMIT} (one or two sentences)")
+            self.problem(
+                fields["summary"],
+                f"{label} summary is {len(summary)} characters; keep it under {SECTION_TEXT_LIMIT} (one or two sentences)",
+            )
         for name in ("summary", "body"):
             value = texts.get(name)
             if value and longest_unbreakable_run(value) > SECTION_TEXT_LIMIT:
-                self.problem(fields[name], f"{label} {name} has a run of text without spaces longer than {SECTION_TEXT_LIMIT} characters; Slack cannot show it")
+                self.problem(
+                    fields[name],
+                    f"{label} {name} has a run of text without spaces longer than {SECTION_TEXT_LIMIT} characters; Slack cannot show it",
+                )
         body = texts.get("body")
         if body and len(body) > SECTION_TEXT_LIMIT * MAX_BODY_BLOCKS:
-            self.problem(fields["body"], f"{label} body is {len(body)} characters; split it into several sections")
+            self.problem(
+                fields["body"],
+                f"{label} body is {len(body)} characters; split it into several sections",
+            )
 
 
 def _claim_key(text: str) -> str:
@@ -315,7 +308,13 @@ def _check_across_files(drafts: list[_Draft]) -> list[Problem]:
         sid = draft.section.id
         if sid in first:
             other = first[sid]
-            problems.append(Problem(draft.path, draft.lines["id"], f"duplicate id '{sid}'; first defined at {other.path}:{other.lines['id']}"))
+            problems.append(
+                Problem(
+                    draft.path,
+                    draft.lines["id"],
+                    f"duplicate id '{sid}'; first defined at {other.path}:{other.lines['id']}",
+                )
+            )
         else:
             first[sid] = draft
     claims: dict[str, tuple[str, str, int]] = {}
@@ -324,18 +323,28 @@ def _check_across_files(drafts: list[_Draft]) -> list[Problem]:
         for index, related in enumerate(section.related):
             line = draft.item_lines["related"][index]
             if related == section.id:
-                problems.append(Problem(draft.path, line, f"section '{section.id}' lists itself as related"))
+                problems.append(
+                    Problem(draft.path, line, f"section '{section.id}' lists itself as related")
+                )
             elif related not in first:
                 close = get_close_matches(related, list(first), n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
-                problems.append(Problem(draft.path, line, f"related id '{related}' does not exist{hint}"))
+                problems.append(
+                    Problem(draft.path, line, f"related id '{related}' does not exist{hint}")
+                )
         for kind in ("aliases", "questions"):
             for index, phrase in enumerate(getattr(section, kind)):
                 key = _claim_key(phrase)
                 line = draft.item_lines[kind][index]
                 owner = claims.get(key)
                 if owner and owner[0] != section.id:
-                    problems.append(Problem(draft.path, line, f"'{phrase}' is claimed by section '{owner[0]}' too ({owner[1]}:{owner[2]}); keep it in one section"))
+                    problems.append(
+                        Problem(
+                            draft.path,
+                            line,
+                            f"'{phrase}' is claimed by section '{owner[0]}' too ({owner[1]}:{owner[2]}); keep it in one section",
+                        )
+                    )
                 elif not owner:
                     claims[key] = (section.id, draft.path, line)
     return problems

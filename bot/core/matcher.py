@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -30,8 +29,11 @@ from bot.core.markup import clean_slack_text
 from bot.core.models import KnowledgeBase, Section
 from bot.core.spelling import SpellingCorrector
 
-Status = Literal["answer", "suggest", "none"]
-Intent = Literal["question", "help"]
+if TYPE_CHECKING:  # typing's Literal costs import time the CLI does not need at run time
+    from typing import Literal
+
+    Status = Literal["answer", "suggest", "none"]
+    Intent = Literal["question", "help"]
 
 #: Most words a question contributes; a rambling paste costs no more than a normal question.
 MAX_QUERY_WORDS = 60
@@ -59,20 +61,18 @@ MAX_UNKNOWN_SHARE_WITHOUT_ROLE = 0.4
 BODY_WEIGHT = 0.5
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     section: Section
     score: float
 
 
-@dataclass(frozen=True)
-class MatchResult:
+class MatchResult(NamedTuple):
     """What the matcher concluded about one question."""
 
     query: str
     cleaned: str
-    status: Status
-    intent: Intent
+    status: Status  # "answer", "suggest" or "none"
+    intent: Intent  # "question", or "help" for greetings, thanks and pleas for help
     candidates: tuple[Candidate, ...]
 
     @property
@@ -85,15 +85,13 @@ class MatchResult:
         return self.candidates[0].score if self.candidates else 0.0
 
 
-@dataclass(frozen=True)
-class _Phrase:
+class _Phrase(NamedTuple):
     terms: frozenset[str]
     weight: float  # sum of the terms' IDF
     sorted_text: str  # terms joined in order, for rapidfuzz
 
 
-@dataclass
-class _Query:
+class _Query(NamedTuple):
     terms: list[str]
     weights: dict[str, float]
     total: float
@@ -160,7 +158,9 @@ class Matcher:
         ]
 
     @staticmethod
-    def _term_strengths(matchable: list[list[str]], descriptive: list[list[str]]) -> dict[str, float]:
+    def _term_strengths(
+        matchable: list[list[str]], descriptive: list[list[str]]
+    ) -> dict[str, float]:
         """How strongly each term speaks for a section: fully when a title, alias or question
         uses it (they are written to be matched), BODY_WEIGHT when only the prose does."""
         strengths = {term: BODY_WEIGHT for text in descriptive for term in text}

@@ -1,12 +1,16 @@
-"""The knowledge base as plain data: what loaders produce and everything else reads."""
+"""The knowledge base as plain data: what loaders produce and everything else reads.
+
+Records are immutable NamedTuples rather than dataclasses: they are built once, never changed,
+and unpickled from the start-up cache on every CLI run, and importing `dataclasses` (which pulls
+in `inspect`) alone would cost the CLI a sixth of its start-up budget.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class GuideInfo:
+class GuideInfo(NamedTuple):
     """Where a file's facts come from, so replies can credit it."""
 
     title: str = ""
@@ -15,15 +19,13 @@ class GuideInfo:
     contact: str = ""
 
 
-@dataclass(frozen=True)
-class ComparisonRow:
+class ComparisonRow(NamedTuple):
     aspect: str
     left: str
     right: str
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(NamedTuple):
     """A two-column view (PM vs TPM) that Slack can show side by side instead of as prose."""
 
     left: str
@@ -31,8 +33,7 @@ class Comparison:
     rows: tuple[ComparisonRow, ...]
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """One answerable topic: the unit the matcher picks and a reply shows."""
 
     id: str
@@ -44,12 +45,11 @@ class Section:
     related: tuple[str, ...]
     source: str
     comparison: Comparison | None = None
-    guide: GuideInfo = field(default_factory=GuideInfo)
+    guide: GuideInfo = GuideInfo()
     origin: str = ""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a knowledge file, located so an editor can jump to it."""
 
     path: str
@@ -68,19 +68,21 @@ class KnowledgeError(Exception):
         self.problems = problems
 
 
-@dataclass(frozen=True)
 class KnowledgeBase:
-    sections: tuple[Section, ...]
-    files: tuple[str, ...] = ()
+    """The loaded sections in file order, with look-up by id."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_id", {s.id: s for s in self.sections})
+    __slots__ = ("_by_id", "files", "sections")
+
+    def __init__(self, sections: tuple[Section, ...], files: tuple[str, ...] = ()) -> None:
+        self.sections = sections
+        self.files = files
+        self._by_id = {s.id: s for s in sections}
 
     def get(self, section_id: str) -> Section | None:
-        return self._by_id.get(section_id)  # type: ignore[attr-defined]
+        return self._by_id.get(section_id)
 
     def __getitem__(self, section_id: str) -> Section:
-        return self._by_id[section_id]  # type: ignore[attr-defined]
+        return self._by_id[section_id]
 
-    def __contains__(self, section_id: str) -> bool:
-        return section_id in self._by_id  # type: ignore[attr-defined]
+    def __contains__(self, section_id: object) -> bool:
+        return section_id in self._by_id

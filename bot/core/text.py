@@ -24,9 +24,13 @@ _WORD = re.compile(r"[a-z0-9₹]+(?:[.'’][a-z0-9]+)*")
 # names first. These are general English and career abbreviations; section-specific words belong
 # in a section's aliases, where non-programmers can edit them.
 _PHRASES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(p), r) for p, r in [
+    (re.compile(p), r)
+    for p, r in [
         (r"\btechnical[- ]?product[- ]?manag(?:er|ers|ement)\b", " tpm "),
-        (r"\btech(?:nical|nicl|ncal|inal)?\.? ?(?:pm|pms|product ?manager|product ?managers)\b", " tpm "),
+        (
+            r"\btech(?:nical|nicl|ncal|inal)?\.? ?(?:pm|pms|product ?manager|product ?managers)\b",
+            " tpm ",
+        ),
         (r"\bt\.p\.m\.?", " tpm "),
         (r"\bproduct[- ]?manag(?:er|ers|ement)\b", " pm "),
         (r"\bp\.m\.?(?=\s|$)", " pm "),
@@ -38,8 +42,11 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
         (r"\bstock[- ]options?\b", " stock "),
         (r"\bhow much\b", " howmuch "),
         (r"\b(?:in charge of|accountable for|the owner of)\b", " own "),
-        (r"\b(?:get|gets|getting|got|break|breaking|move|moving|switch|switching|transition|"
-         r"transitioning|pivot|pivoting|shift|shifting) ?(?:in|into|to|towards)\b", " become "),
+        (
+            r"\b(?:get|gets|getting|got|break|breaking|move|moving|switch|switching|transition|"
+            r"transitioning|pivot|pivoting|shift|shifting) ?(?:in|into|to|towards)\b",
+            " become ",
+        ),
     ]
 ]
 
@@ -77,8 +84,10 @@ _WORDS: dict[str, str] = {
     "dir": "director",
     # Every way of asking for a comparison is one term.
     **dict.fromkeys(
-        "diff difference differences different differ differs vs v vs. versus compare compared "
-        "comparing comparison distinction distinguish separates".split(),
+        (
+            "diff difference differences different differ differs vs v vs. versus compare "
+            "compared comparing comparison distinction distinguish separates"
+        ).split(),
         "compare",
     ),
     "w": "with",
@@ -100,24 +109,25 @@ _WORDS: dict[str, str] = {
 STOPWORDS: frozenset[str] = frozenset(
     """
     a about above actually after again against all almost also am an and any anyone anybody
-    anything are aren't as ask asking at be because been before being below between both but by
-    can can't cannot could couldn't curious did didn't does doesn't doing don't down during each
-    either else even ever every exactly explain few for from further get gets getting give go
-    going got guys had hadn't has hasn't have haven't having he he'd he'll he's hello her here
-    here's hers herself hey hi him himself his how how's however i i'd i'll i'm i've if in into is
-    isn't it it's its itself just kind kinda know let let's like look lot lots many may me might
-    mine more most much must mustn't my myself need needs no nor not now of off often on once one
-    ones only or other others ought our ours ourselves out over please pretty quick quite
-    rather really right said say says she she'd she'll she's should shouldn't so some somebody
-    someone something sort still such sure tell than thank thanks that that's the their theirs them
-    themselves then there there's these they they'd they'll they're they've thing things think this
-    those though through to too under until up upon us usually very via want wanna was wasn't way
-    we we'd we'll we're we've well were weren't what what's whats when when's where where's whether
-    which while who who's whom whose why why's will with within without won't would wouldn't yeah
-    yes yet you you'd good best great nice top right better you'll you're you've your yours yourself yourselves anyway basically
+    anything are aren't as ask asking at be because been before being below between both but
+    by can can't cannot could couldn't curious did didn't does doesn't doing don't down during
+    each either else even ever every exactly explain few for from further get gets getting
+    give go going got guys had hadn't has hasn't have haven't having he he'd he'll he's hello
+    her here here's hers herself hey hi him himself his how how's however i i'd i'll i'm i've
+    if in into is isn't it it's its itself just kind kinda know let let's like look lot lots
+    many may me might mine more most much must mustn't my myself need needs no nor not now of
+    off often on once one ones only or other others ought our ours ourselves out over please
+    pretty quick quite rather really right said say says she she'd she'll she's should
+    shouldn't so some somebody someone something sort still such sure tell than thank thanks
+    that that's the their theirs them themselves then there there's these they they'd they'll
+    they're they've thing things think this those though through to too under until up upon us
+    usually very via want wanna was wasn't way we we'd we'll we're we've well were weren't
+    what what's whats when when's where where's whether which while who who's whom whose why
+    why's will with within without won't would wouldn't yeah yes yet you you'd good best great
+    nice top right better you'll you're you've your yours yourself yourselves anyway basically
     generally typically question questions help wondering hmm ok okay pls please folks team's
-    someone's also etc e.g i.e really gonna gotta im ive dont doesnt whats hows thats theres youre
-    does do
+    someone's also etc e.g i.e really gonna gotta im ive dont doesnt whats hows thats theres
+    youre does do
     """.split()
 )
 
@@ -137,13 +147,13 @@ OTHER_ROLES: frozenset[str] = frozenset(
     accountant actor actress analyst architect artist astronaut athlete attorney baker banker
     barber barista bartender biologist carpenter cashier chef chemist cleaner clerk coach cook
     dancer dentist designer developer dietitian doctor driver economist electrician engineer
-    farmer firefighter fisherman gardener geologist hairdresser historian janitor journalist judge
-    lawyer librarian lifeguard marketer mathematician mechanic midwife model musician nurse
-    optician painter paramedic pharmacist photographer physician physicist pilot plumber poet
-    policeman politician postman professor programmer psychologist receptionist recruiter
-    researcher salesman salesperson scientist secretary singer soldier statistician surgeon tailor
-    teacher technician therapist tutor veterinarian waiter welder writer youtuber influencer
-    consultant auditor cto ceo cfo coo
+    farmer firefighter fisherman gardener geologist hairdresser historian janitor journalist
+    judge lawyer librarian lifeguard marketer mathematician mechanic midwife model musician
+    nurse optician painter paramedic pharmacist photographer physician physicist pilot plumber
+    poet policeman politician postman professor programmer psychologist receptionist recruiter
+    researcher salesman salesperson scientist secretary singer soldier statistician surgeon
+    tailor teacher technician therapist tutor veterinarian waiter welder writer youtuber
+    influencer consultant auditor cto ceo cfo coo
     """.split()
 )
 #: Two-word job titles that name a different role even though each word is one of ours.
@@ -152,8 +162,29 @@ OTHER_ROLE_PHRASES = re.compile(
     r"store|shop|bank|construction|operations|engineering|property|event|retail) managers?\b"
 )
 
-_SUFFIXES = ("ership", "ibilities", "ibility", "ible", "abilities", "ability", "able", "ities", "ity",
-             "ations", "ation", "ments", "ment", "ings", "ing", "ies", "ers", "ed", "es", "er", "s")
+_SUFFIXES = (
+    "ership",
+    "ibilities",
+    "ibility",
+    "ible",
+    "abilities",
+    "ability",
+    "able",
+    "ities",
+    "ity",
+    "ations",
+    "ation",
+    "ments",
+    "ment",
+    "ings",
+    "ing",
+    "ies",
+    "ers",
+    "ed",
+    "es",
+    "er",
+    "s",
+)
 
 
 def stem(word: str) -> str:
@@ -202,9 +233,11 @@ def canonical_word(word: str) -> str:
 
 
 _DUTY_FOLLOWERS = frozenset(
-    "all daily every each on at in exactly actually really there here typically usually".split()
+    """
+    all daily every each on at in exactly actually really there here typically usually
+    """.split()
 )
-_ASKER = frozenset("i we you me my our".split())
+_ASKER = frozenset(["i", "we", "you", "me", "my", "our"])
 
 
 def _main_verb_do(words: list[str], index: int) -> bool:

@@ -1,0 +1,74 @@
+"""Start-up cache: a ready-built matcher, reused while no knowledge file has changed.
+
+Parsing YAML, validating it and indexing it costs more than starting Python, and a command-line
+question pays that on every run. The cache holds the result of a successful load (never of a
+failed one, so a broken file is always reported) keyed by every input file's path, size and
+modification time plus the code's own files; any change rebuilds it. A cache that cannot be read
+or written is simply skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import zlib
+from collections.abc import Sequence
+
+import bot
+from bot.core.matcher import Matcher
+from bot.core.paths import expand_paths, shipped_knowledge_dir
+
+CACHE_ENV = "TPM_BOT_CACHE_DIR"
+_CORE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def cache_dir() -> str:
+    configured = os.environ.get(CACHE_ENV)
+    if configured:
+        return configured
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "tpm-bot")
+
+
+def _fingerprint(files: list[str]) -> str:
+    code = sorted(os.path.join(_CORE_DIR, n) for n in os.listdir(_CORE_DIR) if n.endswith(".py"))
+    parts = [bot.__version__]
+    for path in (*files, *code):
+        path = os.path.abspath(path)
+        stat = os.stat(path)
+        parts.append(f"{path}|{stat.st_size}|{stat.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+def load_matcher(extra: Sequence[str]) -> Matcher:
+    """A matcher over the shipped guide plus `extra`; raises KnowledgeError if invalid."""
+    files, problems = expand_paths([shipped_knowledge_dir(), *extra])
+    key = None
+    target = None
+    if not problems:
+        try:
+            key = _fingerprint(files)
+            target = os.path.join(cache_dir(), f"matcher-{zlib.crc32(key.encode()):08x}.pickle")
+            with open(target, "rb") as handle:
+                cached_key, matcher = pickle.load(handle)
+            if cached_key == key and isinstance(matcher, Matcher):
+                return matcher
+        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
+            pass
+    from bot.core.loader import load_knowledge  # YAML parsing only when the cache misses
+
+    matcher = Matcher(load_knowledge(list(extra)))
+    if key is not None and target is not None:
+        _store(target, key, matcher)
+    return matcher
+
+
+def _store(target: str, key: str, matcher: Matcher) -> None:
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        partial = f"{target}.{os.getpid()}.tmp"
+        with open(partial, "wb") as handle:
+            pickle.dump((key, matcher), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, target)
+    except OSError:
+        pass
