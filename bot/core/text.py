@@ -241,14 +241,17 @@ _ASKER = frozenset(["i", "we", "you", "me", "my", "our"])
 
 
 def _main_verb_do(words: list[str], index: int) -> bool:
-    """True when "do" at `index` asks about someone's duties ("what does a TPM do all day?").
+    """True when "do"/"does" at `index` asks about someone's duties ("what does a TPM do all
+    day?", "what a senior TPM does").
 
     Not when it is an auxiliary ("how do I ...") or the asker's own plan ("what should I do?").
     """
     if index + 1 < len(words) and words[index + 1] not in _DUTY_FOLLOWERS:
         return False
     for back in range(index - 1, -1, -1):
-        if words[back] in ("do", "does", "did"):
+        if words[back] in ("do", "does", "did") or (
+            words[back] == "what" and words[index] == "does"
+        ):
             return not _ASKER.intersection(words[back + 1 : index])
     return False
 
@@ -257,7 +260,7 @@ def terms(words: list[str]) -> list[str]:
     """Map canonical words to matching terms: drop filler, stem, and mark duty questions."""
     out: list[str] = []
     for index, word in enumerate(words):
-        if word == "do" and _main_verb_do(words, index):
+        if word in ("do", "does") and _main_verb_do(words, index):
             out.append(DUTIES_TERM)
         elif word not in STOPWORDS:
             out.append(stem(word))

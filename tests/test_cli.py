@@ -1,0 +1,153 @@
+"""`tpm-bot` as a user runs it: text and JSON answers, topics, extras, help and version."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+from helpers import run_cli
+
+from bot import __version__
+
+TEAM_FILE = textwrap.dedent(
+    """\
+    guide:
+      title: Team handbook
+    sections:
+      - id: team-oncall
+        title: Our on-call rota
+        summary: TPMs join the on-call rota for their product area once a quarter.
+        body: Swap shifts in the rota channel.
+        aliases: [on-call rota, pager duty]
+        questions: ["when are TPMs on call?"]
+        related: [responsibilities]
+        source: Team handbook, on-call
+    """
+)
+
+
+def test_ask_prints_the_section_as_readable_text() -> None:
+    result = run_cli("ask", "what does a senior TPM do?")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Senior Technical Product Manager"
+    assert set(lines[1]) == {"="}
+    assert "product lines" in result.stdout
+    assert "Source: “At What Level is a Technical Product Manager? > 2." in result.stdout
+    assert "Related: TPM levels and seniority (levels)" in result.stdout
+    assert "*" not in result.stdout, "Slack bold markers are not shown in a terminal"
+
+
+def test_ask_says_honestly_when_the_guide_does_not_cover_it() -> None:
+    result = run_cli("ask", "how", "do", "I", "become", "a", "pilot?")
+    assert result.returncode == 0
+    assert result.stdout.startswith("The guide doesn't cover that")
+    assert "• Technical Product Manager salary in India (salary-india)" in result.stdout
+
+
+def test_ask_json_has_exactly_the_documented_shape() -> None:
+    result = run_cli("ask", "--json", "tpm salary in india")
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"query", "status", "section", "score", "candidates", "text"}
+    assert payload["query"] == "tpm salary in india"
+    assert payload["status"] == "answer"
+    assert payload["section"] == {
+        "id": "salary-india",
+        "title": "Technical Product Manager salary in India",
+    }
+    assert isinstance(payload["score"], float)
+    assert payload["candidates"][0] == {
+        "id": "salary-india",
+        "title": payload["section"]["title"],
+        "score": payload["score"],
+    }
+    assert "₹26.5 lakh" in payload["text"]
+
+
+def test_ask_json_suggest_and_none_have_no_section() -> None:
+    result = run_cli(
+        "ask", "--json", "-", stdin="how senior is a TPM usually\nwhat is the capital of France\n"
+    )
+    suggest, none = (json.loads(line) for line in result.stdout.splitlines())
+    assert suggest["status"] == "suggest" and suggest["section"] is None
+    assert len(suggest["candidates"]) >= 2
+    assert none["status"] == "none" and none["section"] is None
+
+
+def test_ask_json_stdin_answers_one_line_per_question() -> None:
+    questions = ["what is a tpm", "hi", "", "tpm vs pm"]
+    result = run_cli("ask", "--json", "-", stdin="\n".join(questions) + "\n")
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["query"] for r in rows] == ["what is a tpm", "hi", "tpm vs pm"]
+    assert [r["section"] and r["section"]["id"] for r in rows] == [
+        "what-is-a-tpm",
+        None,
+        "pm-vs-tpm",
+    ]
+    assert "Ask in your own words" in rows[1]["text"]
+
+
+def test_topics_lists_every_section_id_and_title(kb) -> None:
+    result = run_cli("topics")
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(kb.sections)
+    assert lines[0].split()[0] == "what-is-a-tpm"
+
+
+def test_knowledge_option_adds_a_teams_sections(tmp_path: Path) -> None:
+    path = tmp_path / "team.yaml"
+    path.write_text(TEAM_FILE, encoding="utf-8")
+    result = run_cli("ask", "--knowledge", str(path), "--json", "when are tpms on call")
+    assert json.loads(result.stdout)["section"]["id"] == "team-oncall"
+    topics = run_cli("topics", "-k", str(tmp_path)).stdout
+    assert "team-oncall" in topics and "salary-india" in topics
+
+
+def test_environment_variable_adds_folders_of_sections(tmp_path: Path) -> None:
+    (tmp_path / "team.yaml").write_text(TEAM_FILE, encoding="utf-8")
+    env = {"TPM_BOT_KNOWLEDGE": f"{tmp_path}:"}
+    result = run_cli("ask", "--json", "who is on the on-call rota", env=env)
+    assert json.loads(result.stdout)["section"]["id"] == "team-oncall"
+    assert run_cli("validate", env=env).stdout.startswith("OK: 18 sections in 2 files")
+
+
+def test_missing_extra_path_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_cli("ask", "-k", str(tmp_path / "nope.yaml"), "hi")
+    assert result.returncode == 2
+    assert f"{tmp_path / 'nope.yaml'}:1: no such file or folder" in result.stderr
+
+
+def test_edits_to_knowledge_are_picked_up_despite_the_start_up_cache(tmp_path: Path) -> None:
+    path = tmp_path / "team.yaml"
+    path.write_text(TEAM_FILE, encoding="utf-8")
+    assert "on-call rota" in run_cli("ask", "-k", str(path), "on-call rota").stdout
+    path.write_text(TEAM_FILE.replace("Our on-call rota", "Our support rota"), encoding="utf-8")
+    assert "Our support rota" in run_cli("ask", "-k", str(path), "on-call rota").stdout
+
+
+def test_help_and_version() -> None:
+    assert run_cli("--version").stdout.strip() == f"tpm-bot {__version__}"
+    for command in ([], ["ask"], ["chat"], ["topics"], ["validate"], ["serve"], ["socket"]):
+        result = run_cli(*command, "--help")
+        assert result.returncode == 0 and "usage: tpm-bot" in result.stdout
+
+
+def test_chat_answers_each_line_until_quit() -> None:
+    result = run_cli("chat", stdin="what is a tpm\nhi\nquit\nnot reached\n")
+    assert result.returncode == 0
+    assert "What is a Technical Product Manager?" in result.stdout
+    assert "Ask in your own words" in result.stdout
+
+
+def test_cli_does_not_import_slack_libraries() -> None:
+    code = (
+        "import sys; from bot.cli import main; main(['ask', 'what is a tpm']); "
+        "print(sorted(m for m in sys.modules if m.startswith(('slack', 'yaml'))))"
+    )
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] in ("[]", "['yaml']")
+    assert "slack" not in out.stdout.splitlines()[-1]
