@@ -1,0 +1,151 @@
+"""Matcher benchmark: accuracy, rejection and latency against a BM25 baseline (run by hand).
+
+    python bench/matcher.py            # shipped knowledge base and a 10,000-section one
+
+Prints, for tpm-bot's matcher and for bm25s on the same sections and questions: top-1 and top-3
+accuracy on the development questions, off-topic rejection, median and p99 per-query latency, and
+load/index time. BM25 has no notion of "not covered", so its rejection is measured at the score
+threshold that still answers 95% of in-domain questions.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from bot.core.loader import load_knowledge
+from bot.core.matcher import Matcher
+from bot.core.models import KnowledgeBase, Section
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = yaml.safe_load((ROOT / "tests" / "data" / "dev_questions.yaml").read_text("utf-8"))
+IN_DOMAIN = [(q, sid) for sid, qs in DEV["in_domain"].items() for q in qs]
+OFF_TOPIC: list[str] = DEV["off_topic"]
+
+
+def synthetic_kb(base: KnowledgeBase, total: int, seed: int = 7) -> KnowledgeBase:
+    """The real sections plus generated ones with a large, realistic-sized vocabulary."""
+    rng = random.Random(seed)
+    syllables = ["ka", "lo", "mi", "ren", "tas", "vo", "pel", "dri", "sun", "gor", "ba", "xi", "qua"]
+    vocabulary = sorted({"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(30_000)})
+    sections = list(base.sections)
+    for n in range(total - len(sections)):
+
+        def phrase(k: int) -> str:
+            return " ".join(rng.choices(vocabulary, k=k))
+
+        sections.append(
+            Section(
+                id=f"synthetic-{n}",
+                title=phrase(3).capitalize(),
+                summary=phrase(20),
+                body=phrase(60),
+                aliases=tuple(phrase(2) for _ in range(5)),
+                questions=tuple(f"how does {phrase(3)} work?" for _ in range(5)),
+                related=(),
+                source="synthetic",
+            )
+        )
+    return KnowledgeBase(tuple(sections))
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def bench_ours(kb: KnowledgeBase) -> dict[str, float]:
+    start = time.perf_counter()
+    matcher = Matcher(kb)
+    index_s = time.perf_counter() - start
+    top1 = top3 = rejected = 0
+    latencies: list[float] = []
+    for question, expected in IN_DOMAIN:
+        start = time.perf_counter()
+        result = matcher.match(question)
+        latencies.append(time.perf_counter() - start)
+        top1 += result.section is not None and result.section.id == expected
+        top3 += expected in [c.section.id for c in result.candidates[:3]]
+    for question in OFF_TOPIC:
+        start = time.perf_counter()
+        result = matcher.match(question)
+        latencies.append(time.perf_counter() - start)
+        rejected += result.status == "none"
+    return _row(top1, top3, rejected, latencies, index_s)
+
+
+def bench_bm25(kb: KnowledgeBase) -> dict[str, float]:
+    import bm25s
+
+    texts = [
+        " ".join([s.title, *s.aliases, *s.questions, s.summary, s.body]) for s in kb.sections
+    ]
+    start = time.perf_counter()
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenize(texts, stopwords="en", show_progress=False), show_progress=False)
+    index_s = time.perf_counter() - start
+    ids = [s.id for s in kb.sections]
+    latencies: list[float] = []
+
+    def search(question: str) -> tuple[list[str], float]:
+        start = time.perf_counter()
+        tokens = bm25s.tokenize([question], stopwords="en", show_progress=False)
+        k = min(3, len(ids))
+        try:
+            docs, scores = retriever.retrieve(tokens, k=k, show_progress=False)
+        except ValueError:  # every word was a stopword or unknown
+            latencies.append(time.perf_counter() - start)
+            return [], 0.0
+        latencies.append(time.perf_counter() - start)
+        return [ids[i] for i in docs[0]], float(scores[0][0])
+
+    top1 = top3 = 0
+    in_scores: list[float] = []
+    for question, expected in IN_DOMAIN:
+        found, score = search(question)
+        top1 += bool(found) and found[0] == expected
+        top3 += expected in found
+        in_scores.append(score)
+    threshold = percentile(in_scores, 0.05)
+    rejected = sum(search(q)[1] < threshold for q in OFF_TOPIC)
+    return _row(top1, top3, rejected, latencies, index_s)
+
+
+def _row(top1: int, top3: int, rejected: int, latencies: list[float], index_s: float) -> dict[str, float]:
+    return {
+        "top-1": top1 / len(IN_DOMAIN),
+        "top-3": top3 / len(IN_DOMAIN),
+        "off-topic rejected": rejected / len(OFF_TOPIC),
+        "median ms": statistics.median(latencies) * 1000,
+        "p99 ms": percentile(latencies, 0.99) * 1000,
+        "load/index s": index_s,
+    }
+
+
+def report(title: str, kb: KnowledgeBase) -> None:
+    ours, bm25 = bench_ours(kb), bench_bm25(kb)
+    print(f"\n{title}: {len(kb.sections)} sections, {len(IN_DOMAIN)} in-domain and "
+          f"{len(OFF_TOPIC)} off-topic questions")
+    print(f"{'':22}{'tpm-bot':>12}{'BM25':>12}")
+    for key in ours:
+        fmt = "{:>12.3f}" if key != "load/index s" else "{:>12.4f}"
+        print(f"{key:22}" + fmt.format(ours[key]) + fmt.format(bm25[key]))
+
+
+def main() -> int:
+    start = time.perf_counter()
+    kb = load_knowledge()
+    print(f"YAML load + validation of the shipped guide: {(time.perf_counter() - start) * 1000:.1f} ms")
+    report("Shipped knowledge base", kb)
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    report("Synthetic knowledge base", synthetic_kb(kb, size))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
