@@ -31,8 +31,24 @@ OFF_TOPIC: list[str] = DEV["off_topic"]
 def synthetic_kb(base: KnowledgeBase, total: int, seed: int = 7) -> KnowledgeBase:
     """The real sections plus generated ones with a large, realistic-sized vocabulary."""
     rng = random.Random(seed)
-    syllables = ["ka", "lo", "mi", "ren", "tas", "vo", "pel", "dri", "sun", "gor", "ba", "xi", "qua"]
-    vocabulary = sorted({"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(30_000)})
+    syllables = [
+        "ka",
+        "lo",
+        "mi",
+        "ren",
+        "tas",
+        "vo",
+        "pel",
+        "dri",
+        "sun",
+        "gor",
+        "ba",
+        "xi",
+        "qua",
+    ]
+    vocabulary = sorted(
+        {"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(30_000)}
+    )
     sections = list(base.sections)
     for n in range(total - len(sections)):
 
@@ -82,9 +98,7 @@ def bench_ours(kb: KnowledgeBase) -> dict[str, float]:
 def bench_bm25(kb: KnowledgeBase) -> dict[str, float]:
     import bm25s
 
-    texts = [
-        " ".join([s.title, *s.aliases, *s.questions, s.summary, s.body]) for s in kb.sections
-    ]
+    texts = [" ".join([s.title, *s.aliases, *s.questions, s.summary, s.body]) for s in kb.sections]
     start = time.perf_counter()
     retriever = bm25s.BM25()
     retriever.index(bm25s.tokenize(texts, stopwords="en", show_progress=False), show_progress=False)
@@ -116,7 +130,9 @@ def bench_bm25(kb: KnowledgeBase) -> dict[str, float]:
     return _row(top1, top3, rejected, latencies, index_s)
 
 
-def _row(top1: int, top3: int, rejected: int, latencies: list[float], index_s: float) -> dict[str, float]:
+def _row(
+    top1: int, top3: int, rejected: int, latencies: list[float], index_s: float
+) -> dict[str, float]:
     return {
         "top-1": top1 / len(IN_DOMAIN),
         "top-3": top3 / len(IN_DOMAIN),
@@ -129,8 +145,10 @@ def _row(top1: int, top3: int, rejected: int, latencies: list[float], index_s: f
 
 def report(title: str, kb: KnowledgeBase) -> None:
     ours, bm25 = bench_ours(kb), bench_bm25(kb)
-    print(f"\n{title}: {len(kb.sections)} sections, {len(IN_DOMAIN)} in-domain and "
-          f"{len(OFF_TOPIC)} off-topic questions")
+    print(
+        f"\n{title}: {len(kb.sections)} sections, {len(IN_DOMAIN)} in-domain and "
+        f"{len(OFF_TOPIC)} off-topic questions"
+    )
     print(f"{'':22}{'tpm-bot':>12}{'BM25':>12}")
     for key in ours:
         fmt = "{:>12.3f}" if key != "load/index s" else "{:>12.4f}"
@@ -140,7 +158,9 @@ def report(title: str, kb: KnowledgeBase) -> None:
 def main() -> int:
     start = time.perf_counter()
     kb = load_knowledge()
-    print(f"YAML load + validation of the shipped guide: {(time.perf_counter() - start) * 1000:.1f} ms")
+    print(
+        f"YAML load + validation of the shipped guide: {(time.perf_counter() - start) * 1000:.1f} ms"
+    )
     report("Shipped knowledge base", kb)
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     report("Synthetic knowledge base", synthetic_kb(kb, size))
