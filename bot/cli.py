@@ -31,7 +31,8 @@ class KnowledgeUnavailable(SystemExit):
 
 
 def load_or_exit(extra: Sequence[str], stderr: TextIO = sys.stderr) -> Matcher:
-    """A matcher over the shipped guide plus extras, or print every problem and exit 2."""
+    """A matcher over the shipped guide plus extras (and $TPM_BOT_KNOWLEDGE), or print every
+    problem and exit 2."""
     try:
         return load_matcher([*extra_knowledge_paths(), *extra])
     except KnowledgeError as error:

@@ -1,0 +1,66 @@
+"""Slash commands. Replies are ephemeral (career questions are personal) and shareable."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, Respond
+
+from bot.listeners.answering import answer, knowledge
+from bot.slack.blocks import answer_reply, help_reply
+from bot.slack.holder import KnowledgeHolder
+
+#: Commands that always show one topic: command -> section id.
+TOPIC_COMMANDS = {
+    "/tpm-salary": "salary-india",
+    "/tpm-become": "how-to-become",
+    "/tpm-vs-pm": "pm-vs-tpm",
+    "/tpm-role": "what-is-a-tpm",
+}
+LEVELS = {
+    "mid": "level-mid",
+    "senior": "level-senior",
+    "director": "level-director-vp",
+    "vp": "level-director-vp",
+}
+COMMANDS = ("/tpm", "/tpm-levels", "/tpm-topics", *TOPIC_COMMANDS)
+
+
+def register(app: App, holder: KnowledgeHolder) -> None:
+    @app.command("/tpm")
+    def on_tpm(ack: Ack, command: dict, respond: Respond) -> None:
+        ack()
+        question = command.get("text", "").strip()
+        if not question or question.lower() == "help":
+            reply = help_reply(knowledge(holder))
+        else:
+            reply = answer(holder, question, kind="command", shareable=True)
+        respond(response_type="ephemeral", **reply.as_kwargs())
+
+    @app.command("/tpm-levels")
+    def on_levels(ack: Ack, command: dict, respond: Respond) -> None:
+        ack()
+        word = command.get("text", "").strip().lower().split(" ")[0]
+        section_id = LEVELS.get(word, "levels")
+        kb = knowledge(holder)
+        respond(
+            response_type="ephemeral",
+            **answer_reply(kb[section_id], kb, shareable=True).as_kwargs(),
+        )
+
+    @app.command("/tpm-topics")
+    def on_topics(ack: Ack, respond: Respond) -> None:
+        ack()
+        respond(response_type="ephemeral", **help_reply(knowledge(holder)).as_kwargs())
+
+    def topic_command(section_id: str):
+        def handler(ack: Ack, respond: Respond) -> None:
+            ack()
+            kb = knowledge(holder)
+            respond(
+                response_type="ephemeral",
+                **answer_reply(kb[section_id], kb, shareable=True).as_kwargs(),
+            )
+
+        return handler
+
+    for name, section_id in TOPIC_COMMANDS.items():
+        app.command(name)(topic_command(section_id))

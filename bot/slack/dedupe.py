@@ -1,0 +1,31 @@
+"""Remember recently handled Slack events, so a retried delivery is not answered twice."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+
+
+class RecentEvents:
+    """A bounded, time-limited set of event ids, safe to share between request threads."""
+
+    def __init__(self, max_size: int = 10_000, ttl_seconds: float = 3600.0) -> None:
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+        self._max_size = max_size
+        self._ttl = ttl_seconds
+
+    def first_time(self, event_id: str) -> bool:
+        """Record `event_id`; True only the first time it is seen within the time limit."""
+        now = time.monotonic()
+        with self._lock:
+            while self._seen:
+                oldest, seen_at = next(iter(self._seen.items()))
+                if now - seen_at < self._ttl and len(self._seen) < self._max_size:
+                    break
+                self._seen.pop(oldest)
+            if event_id in self._seen:
+                return False
+            self._seen[event_id] = now
+            return True
