@@ -1,0 +1,89 @@
+"""The Slack app manifest declares exactly what the code registers, in Slack's schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bot.listeners import register
+from bot.listeners.commands import COMMANDS
+from bot.slack.holder import KnowledgeHolder
+
+MANIFEST = yaml.safe_load(
+    (Path(__file__).resolve().parent.parent / "manifest.yml").read_text("utf-8")
+)
+EVENT_FOR_LISTENER = {
+    "app_mention": "app_mention",
+    "message": "message.im",
+    "app_home_opened": "app_home_opened",
+}
+
+
+class RecordingApp:
+    """Stands in for a Bolt App at registration time and records what is registered."""
+
+    def __init__(self) -> None:
+        self.commands: set[str] = set()
+        self.events: set[str] = set()
+
+    def _record(self, into: set[str], name: object):
+        if isinstance(name, str):
+            into.add(name)
+        return lambda function: function
+
+    def command(self, name: str):
+        return self._record(self.commands, name)
+
+    def event(self, name: str):
+        return self._record(self.events, EVENT_FOR_LISTENER[name])
+
+    def action(self, name: object):
+        return self._record(set(), name)
+
+
+def registered(matcher) -> RecordingApp:
+    app = RecordingApp()
+    register(app, KnowledgeHolder(matcher))  # type: ignore[arg-type]
+    return app
+
+
+def test_manifest_commands_match_the_registered_commands(matcher) -> None:
+    declared = {c["command"] for c in MANIFEST["features"]["slash_commands"]}
+    assert declared == set(COMMANDS)
+    assert registered(matcher).commands == declared
+
+
+def test_manifest_events_match_the_registered_listeners(matcher) -> None:
+    assert registered(matcher).events == set(
+        MANIFEST["settings"]["event_subscriptions"]["bot_events"]
+    )
+
+
+def test_manifest_follows_slacks_schema() -> None:
+    assert set(MANIFEST) <= {
+        "_metadata",
+        "display_information",
+        "features",
+        "oauth_config",
+        "settings",
+        "functions",
+        "workflows",
+        "outgoing_domains",
+        "types",
+    }
+    info = MANIFEST["display_information"]
+    assert 1 <= len(info["name"]) <= 35 and len(info["description"]) <= 140
+    assert 174 <= len(info["long_description"]) <= 4000
+    for command in MANIFEST["features"]["slash_commands"]:
+        assert command["command"].startswith("/") and len(command["command"]) <= 32
+        assert 1 <= len(command["description"]) <= 2000
+    assert MANIFEST["features"]["app_home"]["messages_tab_enabled"] is True
+    assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == {
+        "app_mentions:read",
+        "chat:write",
+        "commands",
+        "im:history",
+    }
+    assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
+    assert MANIFEST["settings"]["socket_mode_enabled"] is True
