@@ -7,6 +7,7 @@ import re
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.core.models import Section
 from bot.listeners.answering import knowledge
 from bot.slack.blocks import SHARE, SHOW_FULL, SHOW_SECTION, Reply, answer_reply
 from bot.slack.holder import KnowledgeHolder
@@ -29,36 +30,30 @@ def _deliver(body: dict, reply: Reply, respond: Respond, client: WebClient) -> N
         )
 
 
-def _section_id(body: dict) -> str:
-    return body["actions"][0]["value"]
+def _clicked_section(holder: KnowledgeHolder, body: dict) -> Section | None:
+    """The section a button names (its value), or None if a reload removed it."""
+    return knowledge(holder).get(body["actions"][0].get("value", ""))
 
 
 def register(app: App, holder: KnowledgeHolder) -> None:
     @app.action(re.compile(rf"^{SHOW_SECTION}(:.*)?$"))
     def on_show_section(ack: Ack, body: dict, respond: Respond, client: WebClient) -> None:
         ack()
-        kb = knowledge(holder)
-        section = kb.get(_section_id(body))
-        if section is None:
-            return
-        ephemeral = bool(body.get("container", {}).get("is_ephemeral"))
-        _deliver(body, answer_reply(section, kb, shareable=ephemeral), respond, client)
+        if section := _clicked_section(holder, body):
+            ephemeral = bool(body.get("container", {}).get("is_ephemeral"))
+            reply = answer_reply(section, knowledge(holder), shareable=ephemeral)
+            _deliver(body, reply, respond, client)
 
     @app.action(SHOW_FULL)
     def on_show_full(ack: Ack, body: dict, respond: Respond, client: WebClient) -> None:
         ack()
-        kb = knowledge(holder)
-        section = kb.get(_section_id(body))
-        if section is not None:
-            _deliver(body, answer_reply(section, kb, full=True), respond, client)
+        if section := _clicked_section(holder, body):
+            _deliver(body, answer_reply(section, knowledge(holder), full=True), respond, client)
 
     @app.action(SHARE)
     def on_share(ack: Ack, body: dict, respond: Respond, client: WebClient) -> None:
         ack()
-        kb = knowledge(holder)
-        section = kb.get(_section_id(body))
-        if section is None:
-            return
-        reply = answer_reply(section, kb, shared_by=body["user"]["id"])
-        client.chat_postMessage(channel=body["channel"]["id"], **reply.as_kwargs())
-        respond(delete_original=True)
+        if section := _clicked_section(holder, body):
+            reply = answer_reply(section, knowledge(holder), shared_by=body["user"]["id"])
+            client.chat_postMessage(channel=body["channel"]["id"], **reply.as_kwargs())
+            respond(delete_original=True)
