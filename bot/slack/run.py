@@ -72,9 +72,7 @@ def serve_socket_mode(extra: Sequence[str]) -> int:
     holder = KnowledgeHolder(load_or_exit(extra))
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    app = build_app(settings, holder)
-    handler = SocketModeHandler(app, settings.app_token)
-    if settings.api_url:
-        handler.client.api_url = settings.api_url  # type: ignore[attr-defined]
-    handler.start()
+    # The handler opens its connection through the app's own Web API client, so SLACK_API_URL,
+    # timeouts and retry handlers apply to Socket Mode too.
+    SocketModeHandler(build_app(settings, holder), settings.app_token).start()
     return 0
