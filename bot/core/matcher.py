@@ -19,7 +19,6 @@ fast because only sections that share a rare term with the question are scored i
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz import fuzz
@@ -276,6 +275,3 @@ class Matcher:
         if top >= SUGGEST_SCORE:
             return "suggest"
         return "none"
-
-    def topics(self) -> Iterable[Section]:
-        return self.kb.sections

@@ -24,6 +24,12 @@ LEVELS = {
 COMMANDS = ("/tpm", "/tpm-levels", "/tpm-topics", *TOPIC_COMMANDS)
 
 
+def _respond_with_section(holder: KnowledgeHolder, respond: Respond, section_id: str) -> None:
+    kb = knowledge(holder)
+    reply = answer_reply(kb[section_id], kb, shareable=True)
+    respond(response_type="ephemeral", **reply.as_kwargs())
+
+
 def register(app: App, holder: KnowledgeHolder) -> None:
     @app.command("/tpm")
     def on_tpm(ack: Ack, command: dict, respond: Respond) -> None:
@@ -39,12 +45,7 @@ def register(app: App, holder: KnowledgeHolder) -> None:
     def on_levels(ack: Ack, command: dict, respond: Respond) -> None:
         ack()
         word = command.get("text", "").strip().lower().split(" ")[0]
-        section_id = LEVELS.get(word, "levels")
-        kb = knowledge(holder)
-        respond(
-            response_type="ephemeral",
-            **answer_reply(kb[section_id], kb, shareable=True).as_kwargs(),
-        )
+        _respond_with_section(holder, respond, LEVELS.get(word, "levels"))
 
     @app.command("/tpm-topics")
     def on_topics(ack: Ack, respond: Respond) -> None:
@@ -54,11 +55,7 @@ def register(app: App, holder: KnowledgeHolder) -> None:
     def topic_command(section_id: str):
         def handler(ack: Ack, respond: Respond) -> None:
             ack()
-            kb = knowledge(holder)
-            respond(
-                response_type="ephemeral",
-                **answer_reply(kb[section_id], kb, shareable=True).as_kwargs(),
-            )
+            _respond_with_section(holder, respond, section_id)
 
         return handler
 
