@@ -1,25 +1,63 @@
-"""A fake Slack Web API on 127.0.0.1 that records every call, for end-to-end tests."""
+"""A fake Slack Web API on 127.0.0.1 that records every call, for end-to-end tests and benchmarks.
+
+It can also misbehave on purpose: planned faults (429 with Retry-After, 5xx, `ok: false`),
+throttling one in N first posts, and slow answers, so tests can check that replies are delivered
+exactly once. Run it as a script (`python tests/fake_slack.py --port 0`) for the load benchmark;
+`GET /stats` then reports what was delivered.
+"""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import NamedTuple
 from urllib.parse import parse_qsl
 
 
-class FakeSlack:
-    """Answers auth.test, chat.*, views.publish and response_url posts; records them all."""
+class Call(NamedTuple):
+    method: str
+    params: dict
+    status: int
+    ok: bool
 
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict]] = []
+
+class Fault(NamedTuple):
+    status: int
+    body: dict
+    headers: dict
+
+
+class FakeSlack:
+    """Answers auth.test, chat.*, views.publish, apps.connections.open and response_url posts."""
+
+    def __init__(self, port: int = 0) -> None:
+        self.calls: list[Call] = []
+        #: Where `apps.connections.open` points Socket Mode clients.
+        self.socket_url = ""
+        #: Seconds to wait before answering any call (to keep replies in flight).
+        self.delay = 0.0
+        #: Throttle every Nth first post to a thread with 429 + Retry-After: 1 (0: never).
+        self.throttle_every = 0
+        self._faults: dict[str, list[Fault]] = {}
+        self._first_posts = 0
+        self._throttled: set[str] = set()
         self._lock = threading.Lock()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
             def log_message(self, *args) -> None:
                 pass
+
+            def do_GET(self) -> None:
+                if self.path == "/stats":
+                    self._send(200, fake.stats(), {})
+                else:
+                    self._send(404, {"ok": False, "error": "unknown_method"}, {})
 
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
@@ -27,37 +65,85 @@ class FakeSlack:
                     params = json.loads(raw or "{}")
                 else:
                     params = dict(parse_qsl(raw))
-                method = (
-                    self.path.rsplit("/", 1)[-1]
-                    if self.path.startswith("/api/")
-                    else "response_url"
-                )
-                with fake._lock:
-                    fake.calls.append((method, params))
-                body = {"ok": True}
-                if method == "auth.test":
-                    body |= {
-                        "user_id": "UBOT",
-                        "bot_id": "BBOT",
-                        "team_id": "T1",
-                        "user": "tpm-bot",
-                    }
-                elif method.startswith("chat."):
-                    body |= {"ts": f"{time.time():.6f}", "channel": params.get("channel")}
+                if self.path.startswith("/api/"):
+                    method = self.path.rsplit("/", 1)[-1]
+                else:
+                    method = "response_url"
+                if fake.delay:
+                    time.sleep(fake.delay)
+                status, body, headers = fake._answer(method, params)
+                self._send(status, body, headers)
+
+            def _send(self, status: int, body: dict, headers: dict) -> None:
                 data = json.dumps(body).encode()
-                self.send_response(200)
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            request_queue_size = 256
+
+        self.server = Server(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def calls_to(self, method: str) -> list[dict]:
+    def fail(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        error: str = "",
+        headers: dict | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next `times` calls to `method` with an HTTP error or `ok: false`."""
+        body = {"ok": False, "error": error or f"http_{status}"}
         with self._lock:
-            return [params for name, params in self.calls if name == method]
+            self._faults.setdefault(method, []).extend([Fault(status, body, headers or {})] * times)
+
+    def _answer(self, method: str, params: dict) -> tuple[int, dict, dict]:
+        with self._lock:
+            fault = self._next_fault(method, params)
+            if fault:
+                self.calls.append(Call(method, params, fault.status, False))
+                return fault.status, fault.body, fault.headers
+            self.calls.append(Call(method, params, 200, True))
+        body: dict = {"ok": True}
+        if method == "auth.test":
+            body |= {"user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "tpm-bot"}
+        elif method.startswith("chat."):
+            body |= {"ts": f"{time.time():.6f}", "channel": params.get("channel")}
+        elif method == "apps.connections.open":
+            body |= {"url": self.socket_url}
+        return 200, body, {}
+
+    def _next_fault(self, method: str, params: dict) -> Fault | None:
+        planned = self._faults.get(method)
+        if planned:
+            return planned.pop(0)
+        thread = params.get("thread_ts")
+        first_post = method == "chat.postMessage" and thread and thread not in self._throttled
+        if self.throttle_every and first_post:
+            self._throttled.add(thread)
+            self._first_posts += 1
+            if self._first_posts % self.throttle_every == 0:
+                return Fault(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})
+        return None
+
+    def calls_to(self, method: str) -> list[dict]:
+        """Parameters of the calls to `method` that succeeded (a delivered reply)."""
+        with self._lock:
+            return [call.params for call in self.calls if call.method == method and call.ok]
+
+    def attempts_to(self, method: str) -> list[Call]:
+        """Every call to `method`, failed ones included."""
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[dict]:
         deadline = time.monotonic() + timeout
@@ -68,9 +154,40 @@ class FakeSlack:
             time.sleep(0.02)
         raise AssertionError(f"expected {count} {method} call(s), got {self.calls_to(method)}")
 
+    def stats(self) -> dict:
+        """Delivered posts per thread, and how many attempts were throttled."""
+        with self._lock:
+            delivered = Counter(
+                c.params.get("thread_ts")
+                for c in self.calls
+                if c.method == "chat.postMessage" and c.ok
+            )
+            throttled = sum(1 for c in self.calls if c.status == 429)
+        return {"delivered": dict(delivered), "throttled": throttled}
+
     def reset(self) -> None:
         with self._lock:
             self.calls.clear()
+            self._faults.clear()
+        self.delay = 0.0
 
     def close(self) -> None:
         self.server.shutdown()
+        self.server.server_close()
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--throttle-every", type=int, default=0)
+    args = parser.parse_args()
+    fake = FakeSlack(args.port)
+    fake.throttle_every = args.throttle_every
+    print(fake.url, flush=True)
+    threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -3,28 +3,14 @@ to a fake Slack Web API on 127.0.0.1."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from urllib.parse import urlencode
 
 import pytest
 from fake_slack import FakeSlack
-
-SECRET = "test-signing-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from slack_harness import BotProcess, click, send_command, send_event, signed_post
 
 
 @pytest.fixture(scope="module")
@@ -36,128 +22,10 @@ def slack():
 
 @pytest.fixture(scope="module")
 def server(slack):
-    port = free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "SLACK_BOT_TOKEN": "xoxb-test-token",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": f"{slack.url}/api/",
-        "LOG_LEVEL": "INFO",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("server did not start: " + (process.stdout.read() if process.stdout else ""))
-    yield base
-    process.terminate()
-    process.wait(timeout=30)
-
-
-def post(
-    base: str,
-    body: str,
-    content_type: str,
-    *,
-    secret: str = SECRET,
-    age: int = 0,
-    headers: dict | None = None,
-) -> tuple[int, str]:
-    timestamp = str(int(time.time()) - age)
-    signature = (
-        "v0="
-        + hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
-    )
-    request = urllib.request.Request(
-        f"{base}/slack/events",
-        data=body.encode(),
-        method="POST",
-        headers={
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": signature,
-            **(headers or {}),
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-
-
-def send_event(base: str, event: dict, event_id: str, **kwargs) -> tuple[int, str]:
-    payload = {
-        "type": "event_callback",
-        "team_id": "T1",
-        "api_app_id": "A1",
-        "event": event,
-        "event_id": event_id,
-        "event_time": int(time.time()),
-        "authorizations": [{"team_id": "T1", "user_id": "UBOT", "is_bot": True}],
-    }
-    return post(base, json.dumps(payload), "application/json", **kwargs)
-
-
-def send_command(base: str, slack: FakeSlack, command: str, text: str = "") -> tuple[int, str]:
-    return post(
-        base,
-        urlencode(
-            {
-                "command": command,
-                "text": text,
-                "user_id": "U1",
-                "channel_id": "C1",
-                "team_id": "T1",
-                "response_url": f"{slack.url}/response/1",
-                "trigger_id": "t1",
-                "api_app_id": "A1",
-            }
-        ),
-        "application/x-www-form-urlencoded",
-    )
-
-
-def click(
-    base: str, slack: FakeSlack, action_id: str, value: str, container: dict, **extra
-) -> tuple[int, str]:
-    payload = {
-        "type": "block_actions",
-        "team": {"id": "T1"},
-        "user": {"id": "U1"},
-        "api_app_id": "A1",
-        "container": container,
-        "trigger_id": "t",
-        "response_url": f"{slack.url}/response/2",
-        "actions": [
-            {
-                "action_id": action_id,
-                "value": value,
-                "block_id": "b",
-                "type": "button",
-                "action_ts": "1",
-            }
-        ],
-        **extra,
-    }
-    return post(
-        base, urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
-    )
+    bot = BotProcess("serve", slack.url)
+    bot.wait_until_healthy()
+    yield bot.base
+    bot.stop()
 
 
 def all_text(blocks: list[dict]) -> str:
@@ -165,7 +33,7 @@ def all_text(blocks: list[dict]) -> str:
 
 
 def test_url_verification_echoes_the_challenge(server) -> None:
-    status, body = post(
+    status, body = signed_post(
         server, json.dumps({"type": "url_verification", "challenge": "abc"}), "application/json"
     )
     assert status == 200 and "abc" in body
@@ -301,7 +169,7 @@ def test_forged_signature_and_stale_timestamp_are_rejected(server, slack) -> Non
 
 def test_tpm_command_answers_ephemerally_with_a_share_button(server, slack) -> None:
     slack.reset()
-    status, _ = send_command(server, slack, "/tpm", "what does a tpm do")
+    status, _ = send_command(server, slack.url, "/tpm", "what does a tpm do")
     assert status == 200
     [response] = slack.wait_for("response_url")
     assert response["response_type"] == "ephemeral"
@@ -329,7 +197,7 @@ def test_tpm_command_answers_ephemerally_with_a_share_button(server, slack) -> N
 )
 def test_every_slash_command_replies(server, slack, command, text, title) -> None:
     slack.reset()
-    assert send_command(server, slack, command, text)[0] == 200
+    assert send_command(server, slack.url, command, text)[0] == 200
     [response] = slack.wait_for("response_url")
     assert response["response_type"] == "ephemeral"
     assert response["text"].startswith(title)
@@ -337,7 +205,7 @@ def test_every_slash_command_replies(server, slack, command, text, title) -> Non
 
 def test_pm_vs_tpm_renders_side_by_side_fields(server, slack) -> None:
     slack.reset()
-    send_command(server, slack, "/tpm-vs-pm")
+    send_command(server, slack.url, "/tpm-vs-pm")
     [response] = slack.wait_for("response_url")
     fields = [b for b in response["blocks"] if b["type"] == "section" and "fields" in b]
     assert len(fields) == 4 and len(fields[0]["fields"]) == 2
@@ -353,7 +221,7 @@ def test_read_full_section_button_posts_the_body_in_the_thread(server, slack) ->
     }
     click(
         server,
-        slack,
+        slack.url,
         "show_full",
         "salary-india",
         container,
@@ -368,7 +236,7 @@ def test_read_full_section_button_posts_the_body_in_the_thread(server, slack) ->
 def test_topic_button_in_an_ephemeral_reply_answers_ephemerally(server, slack) -> None:
     slack.reset()
     container = {"type": "message", "message_ts": "900.9", "channel_id": "C1", "is_ephemeral": True}
-    click(server, slack, "show_section:related:0", "level-mid", container, channel={"id": "C1"})
+    click(server, slack.url, "show_section:related:0", "level-mid", container, channel={"id": "C1"})
     [response] = slack.wait_for("response_url")
     assert response["response_type"] == "ephemeral"
     assert response["text"].startswith("Mid-level Technical Product Manager")
@@ -382,7 +250,7 @@ def test_share_posts_visibly_with_attribution(server, slack) -> None:
         "channel_id": "C1",
         "is_ephemeral": True,
     }
-    click(server, slack, "share", "levels", container, channel={"id": "C1"})
+    click(server, slack.url, "share", "levels", container, channel={"id": "C1"})
     [message] = slack.wait_for("chat.postMessage")
     assert message["channel"] == "C1"
     assert "Shared by <@U1>" in all_text(message["blocks"])
@@ -396,7 +264,7 @@ def test_app_home_is_published_and_its_buttons_answer_in_a_dm(server, slack) -> 
     )
     [publish] = slack.wait_for("views.publish")
     assert publish["user_id"] == "U1" and publish["view"]["type"] == "home"
-    click(server, slack, "show_section:0", "what-is-a-tpm", {"type": "view", "view_id": "V1"})
+    click(server, slack.url, "show_section:0", "what-is-a-tpm", {"type": "view", "view_id": "V1"})
     [message] = slack.wait_for("chat.postMessage")
     assert message["channel"] == "U1"
 

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import re
+import time
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.core.models import Section
-from bot.listeners.answering import knowledge
+from bot.listeners.answering import knowledge, log_handled
 from bot.slack.blocks import SHARE, SHOW_FULL, SHOW_SECTION, Reply, answer_reply
 from bot.slack.holder import KnowledgeHolder
+
+#: Web API errors that mean the bot may not post in the channel where Share was clicked.
+CANNOT_POST = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action"}
+CANNOT_SHARE = (
+    "I can't post in this channel, so the answer stays visible only to you. "
+    "Invite me with `/invite <@{bot}>` and click Share again."
+)
 
 
 def _deliver(body: dict, reply: Reply, respond: Respond, client: WebClient) -> None:
@@ -39,21 +48,44 @@ def register(app: App, holder: KnowledgeHolder) -> None:
     @app.action(re.compile(rf"^{SHOW_SECTION}(:.*)?$"))
     def on_show_section(ack: Ack, body: dict, respond: Respond, client: WebClient) -> None:
         ack()
+        started = time.perf_counter()
         if section := _clicked_section(holder, body):
             ephemeral = bool(body.get("container", {}).get("is_ephemeral"))
             reply = answer_reply(section, knowledge(holder), shareable=ephemeral)
+            log_handled("button", "topic", section.id, started)
             _deliver(body, reply, respond, client)
+        else:
+            log_handled("button", "gone", "-", started)
 
     @app.action(SHOW_FULL)
     def on_show_full(ack: Ack, body: dict, respond: Respond, client: WebClient) -> None:
         ack()
+        started = time.perf_counter()
         if section := _clicked_section(holder, body):
-            _deliver(body, answer_reply(section, knowledge(holder), full=True), respond, client)
+            reply = answer_reply(section, knowledge(holder), full=True)
+            log_handled("button", "full", section.id, started)
+            _deliver(body, reply, respond, client)
+        else:
+            log_handled("button", "gone", "-", started)
 
     @app.action(SHARE)
-    def on_share(ack: Ack, body: dict, respond: Respond, client: WebClient) -> None:
+    def on_share(
+        ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext
+    ) -> None:
         ack()
-        if section := _clicked_section(holder, body):
-            reply = answer_reply(section, knowledge(holder), shared_by=body["user"]["id"])
+        started = time.perf_counter()
+        section = _clicked_section(holder, body)
+        if not section:
+            log_handled("button", "gone", "-", started)
+            return
+        reply = answer_reply(section, knowledge(holder), shared_by=body["user"]["id"])
+        log_handled("button", "share", section.id, started)
+        try:
             client.chat_postMessage(channel=body["channel"]["id"], **reply.as_kwargs())
-            respond(delete_original=True)
+        except SlackApiError as error:
+            if error.response.get("error") not in CANNOT_POST:
+                raise
+            text = CANNOT_SHARE.format(bot=context.bot_user_id or "tpm-bot")
+            respond(response_type="ephemeral", replace_original=False, text=text)
+            raise  # still logged, with its context, by the app's error handler
+        respond(delete_original=True)

@@ -1,4 +1,4 @@
-"""The one path from a question to a reply, shared by every kind of listener."""
+"""The one path from a question to a reply, and the one log line per handled request."""
 
 from __future__ import annotations
 
@@ -12,21 +12,20 @@ from bot.slack.holder import KnowledgeHolder
 log = logging.getLogger("tpm_bot")
 
 
+def log_handled(kind: str, decision: str, section: str, started: float) -> None:
+    """One structured line per request: ids and the decision, never the question (it is
+    personal)."""
+    latency = (time.perf_counter() - started) * 1000
+    log.info("kind=%s decision=%s section=%s latency_ms=%.2f", kind, decision, section, latency)
+
+
 def answer(holder: KnowledgeHolder, question: str, *, kind: str, shareable: bool = False) -> Reply:
-    """Match and render, logging ids and the decision, never the question (it is personal)."""
     started = time.perf_counter()
     matcher = holder.matcher
     result = matcher.match(question)
     reply = reply_for(result, matcher.kb, shareable=shareable)
-    section = result.section.id if result.section else "-"
     decision = "help" if result.intent == "help" else result.status
-    log.info(
-        "kind=%s decision=%s section=%s latency_ms=%.2f",
-        kind,
-        decision,
-        section,
-        (time.perf_counter() - started) * 1000,
-    )
+    log_handled(kind, decision, result.section.id if result.section else "-", started)
     return reply
 
 

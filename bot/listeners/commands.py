@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from slack_bolt import Ack, App, Respond
 
-from bot.listeners.answering import answer, knowledge
+from bot.listeners.answering import answer, knowledge, log_handled
 from bot.slack.blocks import answer_reply, help_reply
 from bot.slack.holder import KnowledgeHolder
 
@@ -25,8 +27,17 @@ COMMANDS = ("/tpm", "/tpm-levels", "/tpm-topics", *TOPIC_COMMANDS)
 
 
 def _respond_with_section(holder: KnowledgeHolder, respond: Respond, section_id: str) -> None:
+    started = time.perf_counter()
     kb = knowledge(holder)
     reply = answer_reply(kb[section_id], kb, shareable=True)
+    log_handled("command", "topic", section_id, started)
+    respond(response_type="ephemeral", **reply.as_kwargs())
+
+
+def _respond_with_help(holder: KnowledgeHolder, respond: Respond) -> None:
+    started = time.perf_counter()
+    reply = help_reply(knowledge(holder))
+    log_handled("command", "help", "-", started)
     respond(response_type="ephemeral", **reply.as_kwargs())
 
 
@@ -36,10 +47,10 @@ def register(app: App, holder: KnowledgeHolder) -> None:
         ack()
         question = command.get("text", "").strip()
         if not question or question.lower() == "help":
-            reply = help_reply(knowledge(holder))
+            _respond_with_help(holder, respond)
         else:
             reply = answer(holder, question, kind="command", shareable=True)
-        respond(response_type="ephemeral", **reply.as_kwargs())
+            respond(response_type="ephemeral", **reply.as_kwargs())
 
     @app.command("/tpm-levels")
     def on_levels(ack: Ack, command: dict, respond: Respond) -> None:
@@ -50,7 +61,7 @@ def register(app: App, holder: KnowledgeHolder) -> None:
     @app.command("/tpm-topics")
     def on_topics(ack: Ack, respond: Respond) -> None:
         ack()
-        respond(response_type="ephemeral", **help_reply(knowledge(holder)).as_kwargs())
+        _respond_with_help(holder, respond)
 
     def topic_command(section_id: str):
         def handler(ack: Ack, respond: Respond) -> None:

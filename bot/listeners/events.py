@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.listeners.answering import answer, knowledge
+from bot.listeners.answering import answer, knowledge, log_handled
 from bot.slack.blocks import home_view
 from bot.slack.holder import KnowledgeHolder
 
@@ -36,4 +37,7 @@ def register(app: App, holder: KnowledgeHolder) -> None:
     def on_home_opened(event: dict, client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return
-        client.views_publish(user_id=event["user"], view=home_view(knowledge(holder)))
+        started = time.perf_counter()
+        view = home_view(knowledge(holder))
+        log_handled("home", "publish", "-", started)
+        client.views_publish(user_id=event["user"], view=view)

@@ -6,6 +6,7 @@ import logging
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -39,7 +40,7 @@ def build_app(settings: Settings, holder: KnowledgeHolder) -> App:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     app = App(
-        token=settings.bot_token,
+        # The client carries the bot token (and the API URL, timeout and retry handlers).
         signing_secret=settings.signing_secret or "",
         client=web_client(settings),
         process_before_response=False,
@@ -55,5 +56,37 @@ def build_app(settings: Settings, holder: KnowledgeHolder) -> App:
             return BoltResponse(status=200, body="")
         return next()
 
+    @app.error
+    def log_listener_error(error: Exception, body: dict, logger: logging.Logger) -> None:
+        """A failed reply is logged on one line with what it was for; the worker carries on."""
+        where = request_context(body)
+        if isinstance(error, SlackApiError):
+            response = error.response
+            logger.error(
+                "kind=api_error method=%s status=%s error=%s %s",
+                (response.api_url or "").rstrip("/").rsplit("/", 1)[-1],
+                response.status_code,
+                response.get("error", "-") if isinstance(response.data, dict) else "-",
+                where,
+            )
+        else:
+            logger.exception("kind=listener_error error=%s %s", type(error).__name__, where)
+
     listeners.register(app, holder)
     return app
+
+
+def request_context(body: dict) -> str:
+    """Ids that say which request failed: never the text of a question."""
+    if not isinstance(body, dict):
+        return ""
+    event = body.get("event") or {}
+    parts = {
+        "event_id": body.get("event_id"),
+        "type": event.get("type") or body.get("type") or body.get("command"),
+        "channel": event.get("channel")
+        or body.get("channel_id")
+        or (body.get("channel") or {}).get("id"),
+        "user": event.get("user") or body.get("user_id") or (body.get("user") or {}).get("id"),
+    }
+    return " ".join(f"{key}={value}" for key, value in parts.items() if value)
