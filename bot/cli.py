@@ -16,7 +16,7 @@ from bot import __version__
 from bot.core.cache import load_matcher
 from bot.core.matcher import Matcher, MatchResult
 from bot.core.models import KnowledgeBase, KnowledgeError
-from bot.core.paths import KNOWLEDGE_ENV, extra_knowledge_paths
+from bot.core.paths import KNOWLEDGE_ENV, knowledge_paths
 from bot.core.replies import reply_text
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def load_or_exit(extra: Sequence[str], stderr: TextIO = sys.stderr) -> Matcher:
     """A matcher over the shipped guide plus extras (and $TPM_BOT_KNOWLEDGE), or print every
     problem and exit 2."""
     try:
-        return load_matcher([*extra_knowledge_paths(), *extra])
+        return load_matcher(knowledge_paths(extra))
     except KnowledgeError as error:
         for problem in error.problems:
             print(problem, file=stderr)
@@ -141,7 +141,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         if args.paths:
             kb = load_knowledge(args.paths, include_shipped=False)
         else:
-            kb = load_knowledge([*extra_knowledge_paths(), *args.knowledge])
+            kb = load_knowledge(knowledge_paths(args.knowledge))
     except KnowledgeError as error:
         for problem in error.problems:
             print(problem)

@@ -22,6 +22,7 @@ class Call(NamedTuple):
     params: dict
     status: int
     ok: bool
+    at: float
 
 
 class Fault(NamedTuple):
@@ -110,9 +111,9 @@ class FakeSlack:
         with self._lock:
             fault = self._next_fault(method, params)
             if fault:
-                self.calls.append(Call(method, params, fault.status, False))
+                self.calls.append(Call(method, params, fault.status, False, time.monotonic()))
                 return fault.status, fault.body, fault.headers
-            self.calls.append(Call(method, params, 200, True))
+            self.calls.append(Call(method, params, 200, True, time.monotonic()))
         body: dict = {"ok": True}
         if method == "auth.test":
             body |= {"user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "tpm-bot"}

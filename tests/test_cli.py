@@ -4,28 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-import textwrap
 from pathlib import Path
 
-from helpers import run_cli
+from helpers import TEAM_FILE, run_cli
 
 from bot import __version__
-
-TEAM_FILE = textwrap.dedent(
-    """\
-    guide:
-      title: Team handbook
-    sections:
-      - id: team-oncall
-        title: Our on-call rota
-        summary: TPMs join the on-call rota for their product area once a quarter.
-        body: Swap shifts in the rota channel.
-        aliases: [on-call rota, pager duty]
-        questions: ["when are TPMs on call?"]
-        related: [responsibilities]
-        source: Team handbook, on-call
-    """
-)
 
 
 def test_ask_prints_the_section_as_readable_text() -> None:

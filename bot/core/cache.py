@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import pickle
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import bot
 from bot.core.matcher import Matcher
@@ -30,14 +30,27 @@ def cache_dir() -> str:
     return os.path.join(base, "tpm-bot")
 
 
-def _fingerprint(files: list[str]) -> str:
-    code = sorted(os.path.join(_CORE_DIR, n) for n in os.listdir(_CORE_DIR) if n.endswith(".py"))
-    parts = [bot.__version__]
-    for path in (*files, *code):
+def _stamps(files: Iterable[str]) -> list[str]:
+    stamps = []
+    for path in files:
         path = os.path.abspath(path)
         stat = os.stat(path)
-        parts.append(f"{path}|{stat.st_size}|{stat.st_mtime_ns}")
-    return "\n".join(parts)
+        stamps.append(f"{path}|{stat.st_size}|{stat.st_mtime_ns}")
+    return stamps
+
+
+def _fingerprint(files: list[str]) -> str:
+    code = sorted(os.path.join(_CORE_DIR, n) for n in os.listdir(_CORE_DIR) if n.endswith(".py"))
+    return "\n".join([bot.__version__, *_stamps([*files, *code])])
+
+
+def knowledge_stamp(extra: Sequence[str]) -> str:
+    """Changes whenever a knowledge file is edited, added or removed: cheap enough to poll."""
+    files, problems = expand_paths([shipped_knowledge_dir(), *extra])
+    try:
+        return "\n".join([*_stamps(files), *map(str, problems)])
+    except OSError as error:  # a file vanished between listing and stat: changed by definition
+        return f"unreadable: {error}"
 
 
 def load_matcher(extra: Sequence[str]) -> Matcher:

@@ -24,6 +24,11 @@ def extra_knowledge_paths(environ: Mapping[str, str] | None = None) -> list[str]
     return [p for p in value.split(":") if p.strip()]
 
 
+def knowledge_paths(extra: Iterable[str] = ()) -> list[str]:
+    """Extra knowledge paths from the environment, then those given on the command line."""
+    return [*extra_knowledge_paths(), *extra]
+
+
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[Problem]]:
     """Turn files and folders into the files to read; a missing path or empty folder is a problem."""
     files: list[str] = []

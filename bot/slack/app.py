@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.logger import get_bolt_logger
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -15,6 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot import listeners
 from bot.slack.dedupe import RecentEvents
 from bot.slack.holder import KnowledgeHolder
+from bot.slack.logs import configure_logging
 from bot.slack.settings import Settings
 
 #: Seconds any one Web API call may take before it is abandoned (and retried if it was a
@@ -35,15 +38,21 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
-def build_app(settings: Settings, holder: KnowledgeHolder) -> App:
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+def build_app(settings: Settings, holder: KnowledgeHolder, replies: Executor | None = None) -> App:
+    """The Bolt app. `replies` runs listeners after the ack; pass one to drain it at shutdown."""
+    configure_logging(
+        settings.log_level, [settings.bot_token, settings.signing_secret, settings.app_token]
+    )
+    # Bolt also reads SLACK_BOT_TOKEN itself, then warns that our client (which carries that same
+    # token, plus the API URL, timeout and retry handlers) wins; that warning is only noise.
+    get_bolt_logger(App).addFilter(
+        lambda record: "token` will be unused" not in record.getMessage()
     )
     app = App(
-        # The client carries the bot token (and the API URL, timeout and retry handlers).
         signing_secret=settings.signing_secret or "",
         client=web_client(settings),
         process_before_response=False,
+        listener_executor=replies,
     )
     recent = RecentEvents()
 
