@@ -37,3 +37,43 @@ TEAM_FILE = textwrap.dedent(
         source: Team handbook, on-call
     """
 )
+
+
+#: Markup that would notify people if the bot ever posted it.
+BROADCASTS = ("<!channel>", "<!here>", "<!everyone>", "<!subteam", "<@")
+
+
+def slack_limit_problems(message: dict) -> list[str]:
+    """Every way a chat.postMessage payload breaks Slack's published limits (empty if none)."""
+    problems = []
+    blocks = message.get("blocks", [])
+    text = message.get("text") or ""
+    if not text.strip():
+        problems.append("no text fallback")
+    if len(text) > 40_000:
+        problems.append("text fallback over 40,000 characters")
+    if len(blocks) > 50:
+        problems.append(f"{len(blocks)} blocks")
+    action_ids = []
+    for block in blocks:
+        kind = block["type"]
+        if kind == "header" and len(block["text"]["text"]) > 150:
+            problems.append("header over 150 characters")
+        if kind == "section":
+            if len(block.get("text", {}).get("text", "")) > 3000:
+                problems.append("section text over 3,000 characters")
+            fields = block.get("fields", [])
+            if len(fields) > 10 or any(len(f["text"]) > 2000 for f in fields):
+                problems.append("section fields over their limits")
+        if kind == "actions":
+            if len(block["elements"]) > 25:
+                problems.append("more than 25 buttons in a row")
+            for button in block["elements"]:
+                action_ids.append(button["action_id"])
+                if len(button["text"]["text"]) > 75 or len(button.get("value", "")) > 2000:
+                    problems.append("button over its limits")
+        if kind == "context" and len(block["elements"]) > 10:
+            problems.append("context over 10 elements")
+    if len(action_ids) != len(set(action_ids)):
+        problems.append("duplicate action_id")
+    return problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.markup import MAX_QUESTION_CHARS, clean_slack_text, escape_mrkdwn
+from bot.core.markup import MAX_QUESTION_CHARS, clean_slack_text
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,3 @@ def test_huge_messages_are_capped_before_any_work() -> None:
 
 def test_malformed_angle_markup_is_left_as_text() -> None:
     assert clean_slack_text("a < b and <unclosed salary") == "a < b and <unclosed salary"
-
-
-def test_escaping_neutralises_mentions_and_broadcasts() -> None:
-    assert escape_mrkdwn("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@U1&gt;"

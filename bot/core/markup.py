@@ -46,8 +46,3 @@ def clean_slack_text(text: str) -> str:
     text = _EMOJI.sub(" ", text)
     text = _FORMAT_CHARS.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
-
-
-def escape_mrkdwn(text: str) -> str:
-    """Escape the three characters Slack treats as markup, so echoed text stays inert."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
