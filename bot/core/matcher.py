@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, NamedTuple
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.core import text as tx
 from bot.core.markup import clean_slack_text
@@ -155,6 +155,14 @@ class Matcher:
             ]
             for analysed in phrase_terms
         ]
+        self._phrase_texts = [[p.sorted_text for p in phrases] for phrases in self._phrases]
+        self._phrases_with_term: list[dict[str, list[int]]] = []
+        for phrases in self._phrases:
+            where: dict[str, list[int]] = {}
+            for number, candidate in enumerate(phrases):
+                for term in candidate.terms:
+                    where.setdefault(term, []).append(number)
+            self._phrases_with_term.append(where)
 
     @staticmethod
     def _term_strengths(
@@ -224,13 +232,22 @@ class Matcher:
 
     def _score(self, index: int, query: _Query) -> float:
         coverage = self._coverage(index, query)
-        phrase = 0.0
-        fuzzy = 0.0
-        for candidate in self._phrases[index]:
-            shared = sum(query.weights[t] for t in query.terms if t in candidate.terms)
-            if shared:
-                phrase = max(phrase, 2 * shared / (query.total + candidate.weight))
-            fuzzy = max(fuzzy, fuzz.token_sort_ratio(query.text, candidate.sorted_text))
+        phrases = self._phrases[index]
+        # IDF weight each phrase shares with the question, via the section's term -> phrases
+        # index, so only phrases that share a term are visited.
+        shared: dict[int, float] = {}
+        where = self._phrases_with_term[index]
+        for term in query.terms:
+            for number in where.get(term, ()):
+                shared[number] = shared.get(number, 0.0) + query.weights[term]
+        phrase = max(
+            (2 * weight / (query.total + phrases[n].weight) for n, weight in shared.items()),
+            default=0.0,
+        )
+        best = process.extractOne(
+            query.text, self._phrase_texts[index], scorer=fuzz.token_sort_ratio
+        )
+        fuzzy = best[1] if best else 0.0
         return 100 * (W_COVERAGE * coverage + W_PHRASE * phrase + W_FUZZY * fuzzy / 100)
 
     def rank(self, question: str) -> list[Candidate]:

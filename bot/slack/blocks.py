@@ -5,6 +5,8 @@ Content and wording come from bot.core.replies, so the terminal and Slack say th
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -41,16 +43,26 @@ MAX_RELATED = 3
 
 
 class Reply:
-    """One message: blocks plus the plain-text fallback Slack shows in notifications."""
+    """One message: blocks plus the plain-text fallback Slack shows in notifications.
+
+    The blocks are turned into JSON-ready dicts once, when the reply is built (that is where
+    slack_sdk checks the limits, and it costs more than matching). Replies depend only on the
+    knowledge base, never on who asked or how, so the builders below are cached: under load most
+    messages are a cache hit. Treat a Reply as read-only.
+    """
 
     __slots__ = ("blocks", "text")
 
     def __init__(self, blocks: list[Block], text: str) -> None:
-        self.blocks = blocks
+        self.blocks = tuple(b.to_dict() for b in blocks)
         self.text = text
 
     def as_kwargs(self) -> dict[str, object]:
-        return {"blocks": [b.to_dict() for b in self.blocks], "text": self.text}
+        return {"blocks": list(self.blocks), "text": self.text}
+
+
+#: Distinct replies kept ready; a knowledge base of a few hundred sections fits.
+_CACHED_REPLIES = 1024
 
 
 def _button(label: str, action_id: str, value: str, primary: bool = False) -> ButtonElement:
@@ -96,6 +108,7 @@ def _comparison_blocks(section: Section) -> list[Block]:
     return blocks
 
 
+@lru_cache(maxsize=_CACHED_REPLIES)
 def answer_reply(
     section: Section,
     kb: KnowledgeBase,
@@ -128,18 +141,24 @@ def answer_reply(
 
 
 def suggest_reply(result: MatchResult) -> Reply:
-    options = suggestions(result)
-    blocks: list[Block] = [_mrkdwn(SUGGEST_INTRO), *_topic_buttons(options)]
+    return _suggest_reply(tuple(suggestions(result)))
+
+
+@lru_cache(maxsize=_CACHED_REPLIES)
+def _suggest_reply(options: tuple[Section, ...]) -> Reply:
+    blocks: list[Block] = [_mrkdwn(SUGGEST_INTRO), *_topic_buttons(list(options))]
     text = SUGGEST_INTRO + " " + "; ".join(s.title for s in options)
     return Reply(blocks, text)
 
 
+@lru_cache(maxsize=8)
 def not_covered_reply(kb: KnowledgeBase) -> Reply:
     blocks: list[Block] = [_mrkdwn(f"{NOT_COVERED} Here is what I can answer:")]
     blocks.extend(_topic_buttons(list(kb.sections)))
     return Reply(blocks, NOT_COVERED)
 
 
+@lru_cache(maxsize=8)
 def help_reply(kb: KnowledgeBase) -> Reply:
     examples = "\n".join(f"• {q}" for q in EXAMPLE_QUESTIONS)
     blocks: list[Block] = [

@@ -1,0 +1,287 @@
+"""Load benchmark: `tpm-bot serve` against a bare Bolt app, on loopback only (run by hand).
+
+    python bench/load.py                 # N=2000 mentions at concurrency C=50, with and without throttling
+    python bench/load.py -n 500 -c 20    # smaller
+
+For each server, and for each of two fake Slack APIs (one healthy, one answering 1 in 8 first
+posts with 429 and `Retry-After: 1`), it sends N correctly signed `app_mention` events from C
+concurrent connections and prints, side by side: acknowledgements per second, ack latency p50 and
+p99, replies delivered, lost and duplicated, non-200 responses, errors in the server's log, and
+peak RSS (server processes summed); then tpm-bot / bare ratios. Every run is bounded: it stops
+waiting for replies after --settle seconds without progress.
+
+Both servers run the same gunicorn settings and the same Web API client (see bench/bare_app.py).
+The fake API is tests/fake_slack.py in its own process, so it does not share a GIL with either.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import NamedTuple
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "bench-signing-secret"
+QUESTIONS = [
+    "what does a technical product manager do?",
+    "how much does a tpm earn in india",
+    "tpm vs pm — what is the difference?",
+    "how do i become a tpm without a cs degree",
+    "what skills does a senior tpm need",
+    "is a tpm more technical than a product manager?",
+    "what is the career path after director of product",
+    "who is the best pizza chef in town?",
+]
+
+
+class Result(NamedTuple):
+    acks_per_second: float
+    p50_ms: float
+    p99_ms: float
+    delivered: int
+    lost: int
+    duplicated: int
+    non_200: int
+    log_errors: int
+    peak_rss_mb: float
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_fake_api(throttle_every: int) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "tests" / "fake_slack.py"),
+            "--throttle-every",
+            str(throttle_every),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    return process, process.stdout.readline().strip()
+
+
+def start_server(command: list[str], api_url: str, log_path: str) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "SLACK_BOT_TOKEN": "xoxb-bench-token",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": f"{api_url}/api/",
+        "LOG_LEVEL": "INFO",
+        "PYTHONPATH": str(ROOT),
+    }
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return process, port
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"server {command} did not start; see {log_path}")
+
+
+def signed_mention(index: int, run: str) -> tuple[bytes, dict[str, str]]:
+    body = json.dumps(
+        {
+            "type": "event_callback",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "event_id": f"Ev{run}{index}",
+            "event_time": int(time.time()),
+            "event": {
+                "type": "app_mention",
+                "user": "U1",
+                "channel": "C1",
+                "text": f"<@UBOT> {QUESTIONS[index % len(QUESTIONS)]}",
+                "ts": f"{index}.{run}",
+            },
+            "authorizations": [{"team_id": "T1", "user_id": "UBOT", "is_bot": True}],
+        }
+    )
+    timestamp = str(int(time.time()))
+    digest = hmac.new(SECRET.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256)
+    headers = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": f"v0={digest.hexdigest()}",
+    }
+    return body.encode(), headers
+
+
+def send_all(port: int, total: int, concurrency: int, run: str) -> tuple[list[float], int, float]:
+    """Send `total` mentions from `concurrency` keep-alive connections; latencies in ms."""
+    latencies: list[float] = []
+    failures = 0
+    lock = threading.Lock()
+    next_index = iter(range(total))
+
+    def worker() -> None:
+        nonlocal failures
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                index = next(next_index, None)
+            if index is None:
+                break
+            body, headers = signed_mention(index, run)
+            started = time.perf_counter()
+            try:
+                connection.request("POST", "/slack/events", body, headers)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                status = 0
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                failures += status != 200
+        connection.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, failures, time.perf_counter() - started
+
+
+def api_stats(api_url: str) -> dict:
+    with urllib.request.urlopen(f"{api_url}/stats", timeout=10) as response:
+        return json.loads(response.read())
+
+
+def wait_for_replies(api_url: str, total: int, settle: float) -> dict:
+    """Poll until every reply arrived, or nothing new arrived for `settle` seconds."""
+    last_count, last_change = -1, time.monotonic()
+    while True:
+        stats = api_stats(api_url)
+        count = sum(stats["delivered"].values())
+        if count >= total and len(stats["delivered"]) >= total:
+            time.sleep(0.5)  # a late duplicate would show up now
+            return api_stats(api_url)
+        if count != last_count:
+            last_count, last_change = count, time.monotonic()
+        elif time.monotonic() - last_change > settle:
+            return stats
+        time.sleep(0.2)
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory of a process and its children (gunicorn master + worker)."""
+    pids = [pid]
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+            pids.extend(int(c) for c in children)
+    except OSError:
+        pass
+    total_kb = 0
+    for each in pids:
+        try:
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total_kb += int(line.split()[1])
+        except OSError:
+            pass
+    return total_kb / 1024
+
+
+def run_one(
+    command: list[str], total: int, concurrency: int, throttle: int, settle: float, run: str
+) -> Result:
+    api, api_url = start_fake_api(throttle)
+    with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as log:
+        log_path = log.name
+    server, port = start_server(command, api_url, log_path)
+    try:
+        latencies, non_200, elapsed = send_all(port, total, concurrency, run)
+        stats = wait_for_replies(api_url, total, settle)
+        rss = peak_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        api.terminate()
+        api.wait(timeout=10)
+    delivered = stats["delivered"]
+    expected = {f"{i}.{run}" for i in range(total)}
+    log_text = Path(log_path).read_text(errors="replace")
+    os.unlink(log_path)
+    latencies.sort()
+    return Result(
+        acks_per_second=len(latencies) / elapsed,
+        p50_ms=statistics.median(latencies),
+        p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        delivered=sum(delivered.get(ts, 0) for ts in expected),
+        lost=len(expected - delivered.keys()),
+        duplicated=sum(count - 1 for count in delivered.values() if count > 1),
+        non_200=non_200,
+        log_errors=log_text.count("Traceback") + log_text.count(" ERROR "),
+        peak_rss_mb=rss,
+    )
+
+
+def print_table(title: str, ours: Result, bare: Result) -> None:
+    print(f"\n{title}")
+    print(f"{'':24}{'tpm-bot':>12}{'bare Bolt':>12}{'ratio':>9}")
+    for field in Result._fields:
+        mine, theirs = getattr(ours, field), getattr(bare, field)
+        ratio = f"{mine / theirs:.2f}" if isinstance(mine, float) and theirs else ""
+        shown = (f"{mine:.1f}", f"{theirs:.1f}") if isinstance(mine, float) else (mine, theirs)
+        print(f"{field:24}{shown[0]:>12}{shown[1]:>12}{ratio:>9}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=2000, help="mentions per run (default 2000)")
+    parser.add_argument("-c", type=int, default=50, help="concurrent connections (default 50)")
+    parser.add_argument(
+        "--settle", type=float, default=15.0, help="seconds to wait without progress"
+    )
+    args = parser.parse_args()
+
+    ours = [sys.executable, "-m", "bot", "serve"]
+    bare = [sys.executable, str(ROOT / "bench" / "bare_app.py")]
+    print(
+        f"N={args.n} mentions at C={args.c} concurrent connections, loopback, {os.cpu_count()} cores"
+    )
+    for throttle, title in (
+        (0, "Healthy Slack API"),
+        (8, "Slack API throttling 1 in 8 first posts (429, Retry-After: 1)"),
+    ):
+        results = [
+            run_one(command, args.n, args.c, throttle, args.settle, f"{name}{throttle}")
+            for name, command in (("t", ours), ("b", bare))
+        ]
+        print_table(title, *results)
+
+
+if __name__ == "__main__":
+    main()
