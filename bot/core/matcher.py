@@ -87,7 +87,7 @@ class MatchResult(NamedTuple):
 class _Phrase(NamedTuple):
     terms: frozenset[str]
     weight: float  # sum of the terms' IDF
-    sorted_text: str  # terms joined in order, for rapidfuzz
+    sorted_text: str  # distinct terms in sorted order, for rapidfuzz
 
 
 class _Query(NamedTuple):
@@ -148,7 +148,7 @@ class Matcher:
                 _Phrase(
                     frozenset(terms),
                     sum(self._idf[t] for t in set(terms)),
-                    " ".join(dict.fromkeys(terms)),
+                    " ".join(sorted(set(terms))),
                 )
                 for terms in analysed
                 if terms
@@ -198,7 +198,7 @@ class Matcher:
             terms=terms,
             weights=weights,
             total=sum(weights.values()),
-            text=" ".join(terms),
+            text=" ".join(sorted(terms)),
             names_role=names_role,
             names_other_role=names_other_role,
             unknown_share=sum(weights[t] for t in unknown) / max(sum(weights.values()), 1e-9),
@@ -244,9 +244,9 @@ class Matcher:
             (2 * weight / (query.total + phrases[n].weight) for n, weight in shared.items()),
             default=0.0,
         )
-        best = process.extractOne(
-            query.text, self._phrase_texts[index], scorer=fuzz.token_sort_ratio
-        )
+        # Both sides are pre-sorted, so a plain ratio equals rapidfuzz's token_sort_ratio
+        # without re-splitting and re-sorting every phrase on every question.
+        best = process.extractOne(query.text, self._phrase_texts[index], scorer=fuzz.ratio)
         fuzzy = best[1] if best else 0.0
         return 100 * (W_COVERAGE * coverage + W_PHRASE * phrase + W_FUZZY * fuzzy / 100)
 
