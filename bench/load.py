@@ -12,6 +12,10 @@ waiting for replies after --settle seconds without progress.
 
 Both servers run the same gunicorn settings and the same Web API client (see bench/bare_app.py).
 The fake API is tests/fake_slack.py in its own process, so it does not share a GIL with either.
+On a machine with two or more cores the server under test is pinned to core 0 and the load
+generator and fake API to the others (--no-pin to turn this off): in production Slack is not on
+the bot's machine, so the figures should measure the server, not how the three programs happen
+to share the cores.
 """
 
 from __future__ import annotations
@@ -65,6 +69,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+#: Cores for the server under test, and for everything else (empty: let the OS decide).
+SERVER_CORES: set[int] = set()
+OTHER_CORES: set[int] = set()
+
+
+def pin(cores: set[int]) -> None:
+    if cores:
+        os.sched_setaffinity(0, cores)
+
+
 def start_fake_api(throttle_every: int) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
         [
@@ -75,6 +89,7 @@ def start_fake_api(throttle_every: int) -> tuple[subprocess.Popen, str]:
         ],
         stdout=subprocess.PIPE,
         text=True,
+        preexec_fn=lambda: pin(OTHER_CORES),
     )
     assert process.stdout is not None
     return process, process.stdout.readline().strip()
@@ -92,7 +107,13 @@ def start_server(command: list[str], api_url: str, log_path: str) -> tuple[subpr
         "PYTHONPATH": str(ROOT),
     }
     with open(log_path, "w") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=lambda: pin(SERVER_CORES),
+        )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -220,14 +241,16 @@ def run_one(
     api, api_url = start_fake_api(throttle)
     with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as log:
         log_path = log.name
-    server, port = start_server(command, api_url, log_path)
     try:
-        latencies, non_200, elapsed = send_all(port, total, concurrency, run)
-        stats = wait_for_replies(api_url, total, settle)
-        rss = peak_rss_mb(server.pid)
+        server, port = start_server(command, api_url, log_path)
+        try:
+            latencies, non_200, elapsed = send_all(port, total, concurrency, run)
+            stats = wait_for_replies(api_url, total, settle)
+            rss = peak_rss_mb(server.pid)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
     finally:
-        server.terminate()
-        server.wait(timeout=60)
         api.terminate()
         api.wait(timeout=10)
     delivered = stats["delivered"]
@@ -265,13 +288,22 @@ def main() -> None:
     parser.add_argument(
         "--settle", type=float, default=15.0, help="seconds to wait without progress"
     )
+    parser.add_argument("--no-pin", action="store_true", help="let the OS place every process")
     args = parser.parse_args()
+    cores = sorted(os.sched_getaffinity(0))
+    if not args.no_pin and len(cores) >= 2:
+        SERVER_CORES.add(cores[0])
+        OTHER_CORES.update(cores[1:])
+        pin(OTHER_CORES)
 
     ours = [sys.executable, "-m", "bot", "serve"]
     bare = [sys.executable, str(ROOT / "bench" / "bare_app.py")]
-    print(
-        f"N={args.n} mentions at C={args.c} concurrent connections, loopback, {os.cpu_count()} cores"
+    placement = (
+        f"server on core {cores[0]}, load and fake API on {cores[1:]}"
+        if SERVER_CORES
+        else f"{len(cores)} cores shared"
     )
+    print(f"N={args.n} mentions at C={args.c} concurrent connections, loopback, {placement}")
     for throttle, title in (
         (0, "Healthy Slack API"),
         (8, "Slack API throttling 1 in 8 first posts (429, Retry-After: 1)"),

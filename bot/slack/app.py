@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Executor
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App
 from slack_bolt.logger import get_bolt_logger
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -15,7 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot import listeners
-from bot.slack.dedupe import RecentEvents
+from bot.slack.dedupe import SkipRedeliveredEvents
 from bot.slack.holder import KnowledgeHolder
 from bot.slack.logs import configure_logging
 from bot.slack.settings import Settings
@@ -54,16 +54,7 @@ def build_app(settings: Settings, holder: KnowledgeHolder, replies: Executor | N
         process_before_response=False,
         listener_executor=replies,
     )
-    recent = RecentEvents()
-
-    @app.middleware
-    def skip_redelivered_events(body: dict, next, logger: logging.Logger) -> BoltResponse | None:
-        """Slack redelivers an event when it thinks the first try failed; answer it once."""
-        event_id = body.get("event_id") if isinstance(body, dict) else None
-        if event_id and not recent.first_time(event_id):
-            logger.info("kind=retry event_id=%s decision=skipped", event_id)
-            return BoltResponse(status=200, body="")
-        return next()
+    app.use(SkipRedeliveredEvents())
 
     @app.error
     def log_listener_error(error: Exception, body: dict, logger: logging.Logger) -> None:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
+
+from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
+
+log = logging.getLogger("tpm_bot")
 
 
 class RecentEvents:
@@ -29,3 +36,25 @@ class RecentEvents:
                 return False
             self._seen[event_id] = now
             return True
+
+
+class SkipRedeliveredEvents(Middleware):
+    """Slack redelivers an event when it thinks the first try failed; acknowledge the copy and
+    answer only the first.
+
+    A Middleware subclass rather than an `@app.middleware` function: Bolt calls it directly,
+    without inspecting a signature to build keyword arguments on every request.
+    """
+
+    def __init__(self, recent: RecentEvents | None = None) -> None:
+        self.recent = recent or RecentEvents()
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        body = req.body
+        event_id = body.get("event_id") if isinstance(body, dict) else None
+        if event_id and not self.recent.first_time(event_id):
+            log.info("kind=retry event_id=%s decision=skipped", event_id)
+            return BoltResponse(status=200, body="")
+        return next()
