@@ -13,6 +13,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.slack.app import web_client
+from bot.slack.logs import set_library_levels
 from bot.slack.run import REPLY_THREADS, serve_wsgi, wsgi_app
 from bot.slack.settings import settings_or_exit
 
@@ -29,6 +30,7 @@ def main() -> None:
     def reply(event: dict, say) -> None:
         say(text="Thanks for asking!", thread_ts=event["ts"])
 
+    set_library_levels(settings.log_level)
     serve_wsgi(wsgi_app(SlackRequestHandler(app)), settings.port, settings.log_level)
 
 

@@ -17,7 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot import listeners
 from bot.slack.dedupe import SkipRedeliveredEvents
 from bot.slack.holder import KnowledgeHolder
-from bot.slack.logs import configure_logging
+from bot.slack.logs import configure_logging, set_library_levels
 from bot.slack.settings import Settings
 
 #: Seconds any one Web API call may take before it is abandoned (and retried if it was a
@@ -73,6 +73,7 @@ def build_app(settings: Settings, holder: KnowledgeHolder, replies: Executor | N
             logger.exception("kind=listener_error error=%s %s", type(error).__name__, where)
 
     listeners.register(app, holder)
+    set_library_levels(settings.log_level)
     return app
 
 

@@ -70,3 +70,26 @@ def configure_logging(level: str, secrets: Iterable[str | None]) -> None:
     handler.setFormatter(RedactingFormatter(secrets))
     root.addHandler(handler)
     root.setLevel(level)
+
+
+def set_library_levels(level: str) -> None:
+    """Give every loaded Slack library logger an explicit level.
+
+    slack_sdk and Bolt test a logger's *own* level (`logger.level <= DEBUG`) before building
+    some debug lines, and an unset level (0) passes that test whatever the configured level is:
+    every Web API call then formats its whole JSON body twice, which cost more than matching the
+    question. Loggers of modules imported later (responses to slash commands, Socket Mode) are
+    created here first, so they keep the level when their module asks for them.
+    """
+    for name in _LATE_LOGGERS:
+        logging.getLogger(name)
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if name.startswith(("slack_sdk", "slack_bolt")) and isinstance(logger, logging.Logger):
+            logger.setLevel(level)
+
+
+_LATE_LOGGERS = (
+    "slack_sdk.web.base_client",
+    "slack_sdk.webhook.client",
+    "slack_sdk.socket_mode.builtin.client",
+)
