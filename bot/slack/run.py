@@ -8,6 +8,7 @@ TPM_BOT_RELOAD=1 an edited file is picked up on its own.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -88,6 +89,10 @@ def serve_wsgi(application: Wsgi, port: int, log_level: str, **hooks: Callable) 
         def load(self) -> Wsgi:
             return application
 
+    # Everything built so far (the knowledge index, Bolt, gunicorn) lives as long as the
+    # process: take it out of the garbage collector's full sweeps, which otherwise walk it again
+    # and again under load, and keep the forked worker sharing those pages with the master.
+    gc.freeze()
     Server().run()
 
 
@@ -139,6 +144,7 @@ def serve_socket_mode(extra: Sequence[str]) -> int:
     signal.signal(signal.SIGHUP, lambda *_: reload_requested.set())
     if _reload_on_change_wanted():
         holder.watch()
+    gc.freeze()  # as in serve_wsgi: long-lived start-up objects leave the collector's sweeps
     handler.connect()
     while not stop.wait(0.2):
         if reload_requested.is_set():
