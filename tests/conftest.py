@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
+from fake_slack import FakeSlack
+from slack_harness import BotProcess
 
 from bot.core.loader import load_knowledge
 from bot.core.matcher import Matcher
@@ -25,3 +27,20 @@ def kb():
 @pytest.fixture(scope="session")
 def matcher(kb):
     return Matcher(kb)
+
+
+@pytest.fixture(scope="module")
+def slack():
+    """A fake Slack Web API on 127.0.0.1, shared by one test module."""
+    fake = FakeSlack()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture(scope="module")
+def http_bot(slack):
+    """`tpm-bot serve` running against the module's fake Slack, ready for signed requests."""
+    process = BotProcess("serve", slack.url)
+    process.wait_until_healthy()
+    yield process
+    process.stop()

@@ -7,9 +7,8 @@ import json
 import time
 
 import pytest
-from fake_slack import FakeSlack
 from helpers import BROADCASTS, slack_limit_problems
-from slack_harness import BotProcess, send_event
+from slack_harness import send_event
 
 from bot.listeners.answering import answer
 from bot.slack.holder import KnowledgeHolder
@@ -50,18 +49,8 @@ def test_hostile_text_gets_a_well_formed_reply_in_bounded_time(holder, text: str
 
 
 @pytest.fixture(scope="module")
-def slack():
-    fake = FakeSlack()
-    yield fake
-    fake.close()
-
-
-@pytest.fixture(scope="module")
-def bot(slack):
-    process = BotProcess("serve", slack.url)
-    process.wait_until_healthy()
-    yield process
-    process.stop()
+def bot(http_bot):
+    return http_bot
 
 
 @pytest.mark.parametrize("name", HOSTILE.keys())

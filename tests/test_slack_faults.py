@@ -9,7 +9,6 @@ import threading
 import time
 
 import pytest
-from fake_slack import FakeSlack
 from slack_harness import (
     APP_TOKEN,
     BOT_TOKEN,
@@ -24,18 +23,8 @@ from bot.slack.logs import RedactingFormatter
 
 
 @pytest.fixture(scope="module")
-def slack():
-    fake = FakeSlack()
-    yield fake
-    fake.close()
-
-
-@pytest.fixture(scope="module")
-def bot(slack):
-    process = BotProcess("serve", slack.url)
-    process.wait_until_healthy()
-    yield process
-    process.stop()
+def bot(http_bot):
+    return http_bot
 
 
 def test_a_rate_limited_reply_waits_for_retry_after_and_is_delivered_once(bot, slack) -> None:

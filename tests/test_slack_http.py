@@ -9,23 +9,12 @@ import urllib.error
 import urllib.request
 
 import pytest
-from fake_slack import FakeSlack
-from slack_harness import BotProcess, click, send_command, send_event, signed_post
+from slack_harness import click, send_command, send_event, signed_post
 
 
 @pytest.fixture(scope="module")
-def slack():
-    fake = FakeSlack()
-    yield fake
-    fake.close()
-
-
-@pytest.fixture(scope="module")
-def server(slack):
-    bot = BotProcess("serve", slack.url)
-    bot.wait_until_healthy()
-    yield bot.base
-    bot.stop()
+def server(http_bot) -> str:
+    return http_bot.base
 
 
 def all_text(blocks: list[dict]) -> str:

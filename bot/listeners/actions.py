@@ -45,28 +45,28 @@ def _clicked_section(holder: KnowledgeHolder, body: dict) -> Section | None:
 
 
 def register(app: App, holder: KnowledgeHolder) -> None:
+    def show(body: dict, respond: Respond, client: WebClient, *, full: bool) -> None:
+        started = time.perf_counter()
+        section = _clicked_section(holder, body)
+        if not section:
+            log_handled("button", "gone", "-", started)
+            return
+        ephemeral = bool(body.get("container", {}).get("is_ephemeral"))
+        reply = answer_reply(
+            section, knowledge(holder), shareable=ephemeral and not full, full=full
+        )
+        log_handled("button", "full" if full else "topic", section.id, started)
+        _deliver(body, reply, respond, client)
+
     @app.action(re.compile(rf"^{SHOW_SECTION}(:.*)?$"))
     def on_show_section(ack: Ack, body: dict, respond: Respond, client: WebClient) -> None:
         ack()
-        started = time.perf_counter()
-        if section := _clicked_section(holder, body):
-            ephemeral = bool(body.get("container", {}).get("is_ephemeral"))
-            reply = answer_reply(section, knowledge(holder), shareable=ephemeral)
-            log_handled("button", "topic", section.id, started)
-            _deliver(body, reply, respond, client)
-        else:
-            log_handled("button", "gone", "-", started)
+        show(body, respond, client, full=False)
 
     @app.action(SHOW_FULL)
     def on_show_full(ack: Ack, body: dict, respond: Respond, client: WebClient) -> None:
         ack()
-        started = time.perf_counter()
-        if section := _clicked_section(holder, body):
-            reply = answer_reply(section, knowledge(holder), full=True)
-            log_handled("button", "full", section.id, started)
-            _deliver(body, reply, respond, client)
-        else:
-            log_handled("button", "gone", "-", started)
+        show(body, respond, client, full=True)
 
     @app.action(SHARE)
     def on_share(
