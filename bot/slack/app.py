@@ -18,7 +18,7 @@ from bot import listeners
 from bot.slack.dedupe import SkipRedeliveredEvents
 from bot.slack.holder import KnowledgeHolder
 from bot.slack.logs import configure_logging, set_library_levels
-from bot.slack.settings import Settings
+from bot.slack.settings import Settings, SettingsError, where_to_get
 
 #: Seconds any one Web API call may take before it is abandoned (and retried if it was a
 #: connection error).
@@ -38,8 +38,33 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
+def slack_refused(error: Exception, token_name: str, api_url: str | None) -> SettingsError:
+    """Say in one line why Slack refused a token or could not be reached, and what to do."""
+    if isinstance(error, SlackApiError):
+        code = error.response.get("error", "error") if isinstance(error.response.data, dict) else ""
+        return SettingsError(
+            f"Slack rejected {token_name} ({code}); get it from {where_to_get(token_name)}"
+        )
+    reason = getattr(error, "reason", None) or error  # urllib wraps the socket error
+    return SettingsError(
+        f"cannot reach Slack's Web API at {api_url or 'https://slack.com/api/'} ({reason}); "
+        "check the network, or SLACK_API_URL if you set it"
+    )
+
+
+def check_bot_token(client: WebClient, settings: Settings) -> None:
+    """Ask Slack who the token belongs to before serving, so a bad token is one clear line."""
+    try:
+        client.auth_test()
+    except (SlackApiError, OSError) as error:
+        raise slack_refused(error, "SLACK_BOT_TOKEN", settings.api_url) from None
+
+
 def build_app(settings: Settings, holder: KnowledgeHolder, replies: Executor | None = None) -> App:
-    """The Bolt app. `replies` runs listeners after the ack; pass one to drain it at shutdown."""
+    """The Bolt app. `replies` runs listeners after the ack; pass one to drain it at shutdown.
+
+    Raises SettingsError when Slack refuses the bot token or cannot be reached.
+    """
     configure_logging(
         settings.log_level, [settings.bot_token, settings.signing_secret, settings.app_token]
     )
@@ -48,9 +73,11 @@ def build_app(settings: Settings, holder: KnowledgeHolder, replies: Executor | N
     get_bolt_logger(App).addFilter(
         lambda record: "token` will be unused" not in record.getMessage()
     )
+    client = web_client(settings)
+    check_bot_token(client, settings)
     app = App(
         signing_secret=settings.signing_secret or "",
-        client=web_client(settings),
+        client=client,
         process_before_response=False,
         listener_executor=replies,
     )

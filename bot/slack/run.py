@@ -18,9 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from bot.cli import load_or_exit
 from bot.core.paths import knowledge_paths
-from bot.slack.app import build_app
+from bot.slack.app import build_app, slack_refused
 from bot.slack.holder import RELOAD_ENV, KnowledgeHolder
-from bot.slack.settings import settings_or_exit
+from bot.slack.settings import Settings, SettingsError, exit_with, settings_or_exit
 
 #: Largest request body accepted; Slack's own payloads are far smaller.
 MAX_BODY_BYTES = 1_000_000
@@ -96,13 +96,20 @@ def serve_wsgi(application: Wsgi, port: int, log_level: str, **hooks: Callable) 
     Server().run()
 
 
+def _app_or_exit(settings: Settings, holder: KnowledgeHolder, replies: ThreadPoolExecutor):
+    try:
+        return build_app(settings, holder, replies)
+    except SettingsError as error:
+        raise exit_with(error) from None
+
+
 def serve_http(extra: Sequence[str], port: int | None = None) -> int:
     settings = settings_or_exit(socket_mode=False, port=port)
     holder = KnowledgeHolder(load_or_exit(extra), knowledge_paths(extra))
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
     replies = ThreadPoolExecutor(REPLY_THREADS, thread_name_prefix="reply")
-    application = wsgi_app(SlackRequestHandler(build_app(settings, holder, replies)))
+    application = wsgi_app(SlackRequestHandler(_app_or_exit(settings, holder, replies)))
 
     def on_reload(arbiter) -> None:
         # gunicorn's SIGHUP: reload here, in the master, then gunicorn starts a fresh worker
@@ -132,11 +139,12 @@ def serve_socket_mode(extra: Sequence[str]) -> int:
     settings = settings_or_exit(socket_mode=True)
     holder = KnowledgeHolder(load_or_exit(extra), knowledge_paths(extra))
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
 
     replies = ThreadPoolExecutor(REPLY_THREADS, thread_name_prefix="reply")
     # The handler opens its connection through the app's own Web API client, so SLACK_API_URL,
     # timeouts and retry handlers apply to Socket Mode too.
-    handler = SocketModeHandler(build_app(settings, holder, replies), settings.app_token)
+    handler = SocketModeHandler(_app_or_exit(settings, holder, replies), settings.app_token)
     stop = threading.Event()
     reload_requested = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -145,7 +153,10 @@ def serve_socket_mode(extra: Sequence[str]) -> int:
     if _reload_on_change_wanted():
         holder.watch()
     gc.freeze()  # as in serve_wsgi: long-lived start-up objects leave the collector's sweeps
-    handler.connect()
+    try:
+        handler.connect()
+    except (SlackApiError, OSError) as error:
+        raise exit_with(slack_refused(error, "SLACK_APP_TOKEN", settings.api_url)) from None
     while not stop.wait(0.2):
         if reload_requested.is_set():
             reload_requested.clear()

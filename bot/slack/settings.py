@@ -77,9 +77,19 @@ def load_settings(*, socket_mode: bool, port: int | None = None) -> Settings:
     return Settings(bot_token, secret, app_token, api_url, int(raw_port), level)
 
 
+def where_to_get(name: str) -> str:
+    """Where in Slack's app settings an admin finds the value of `name`."""
+    return _HINTS[name][1]
+
+
+def exit_with(error: Exception) -> SystemExit:
+    """Print one line for a setting Slack or the environment rejected; exit code 2."""
+    print(f"tpm-bot: {error}", file=sys.stderr)
+    return SystemExit(2)
+
+
 def settings_or_exit(*, socket_mode: bool, port: int | None = None) -> Settings:
     try:
         return load_settings(socket_mode=socket_mode, port=port)
     except SettingsError as error:
-        print(f"tpm-bot: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
+        raise exit_with(error) from None
