@@ -6,6 +6,7 @@ import logging
 from concurrent.futures import Executor
 
 from slack_bolt import App
+from slack_bolt.error import BoltError
 from slack_bolt.logger import get_bolt_logger
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -52,14 +53,6 @@ def slack_refused(error: Exception, token_name: str, api_url: str | None) -> Set
     )
 
 
-def check_bot_token(client: WebClient, settings: Settings) -> None:
-    """Ask Slack who the token belongs to before serving, so a bad token is one clear line."""
-    try:
-        client.auth_test()
-    except (SlackApiError, OSError) as error:
-        raise slack_refused(error, "SLACK_BOT_TOKEN", settings.api_url) from None
-
-
 def build_app(settings: Settings, holder: KnowledgeHolder, replies: Executor | None = None) -> App:
     """The Bolt app. `replies` runs listeners after the ack; pass one to drain it at shutdown.
 
@@ -73,14 +66,21 @@ def build_app(settings: Settings, holder: KnowledgeHolder, replies: Executor | N
     get_bolt_logger(App).addFilter(
         lambda record: "token` will be unused" not in record.getMessage()
     )
-    client = web_client(settings)
-    check_bot_token(client, settings)
-    app = App(
-        signing_secret=settings.signing_secret or "",
-        client=client,
-        process_before_response=False,
-        listener_executor=replies,
-    )
+    try:
+        app = App(
+            signing_secret=settings.signing_secret or "",
+            client=web_client(settings),
+            process_before_response=False,
+            listener_executor=replies,
+        )
+    except BoltError as error:
+        # Bolt checks the token with auth.test and wraps Slack's refusal while handling it;
+        # unwrap it, so the admin reads Slack's reason in one line.
+        if isinstance(error.__context__, SlackApiError):
+            raise slack_refused(error.__context__, "SLACK_BOT_TOKEN", settings.api_url) from None
+        raise
+    except OSError as error:  # auth.test could not reach Slack at all
+        raise slack_refused(error, "SLACK_BOT_TOKEN", settings.api_url) from None
     app.use(SkipRedeliveredEvents())
 
     @app.error

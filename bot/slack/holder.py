@@ -32,11 +32,11 @@ class KnowledgeHolder:
         self._stamp = knowledge_stamp(self.paths)
         self._lock = threading.Lock()
 
-    def reload(self, reason: str) -> bool:
+    def reload(self, reason: str, stamp: str | None = None) -> bool:
         """Load the knowledge files again; True if the new knowledge base is now serving."""
         with self._lock:
             # Stamp before loading: an edit made during the load is picked up by the next check.
-            stamp = knowledge_stamp(self.paths)
+            stamp = stamp or knowledge_stamp(self.paths)
             try:
                 matcher = load_matcher(self.paths)
             except KnowledgeError as error:
@@ -61,9 +61,10 @@ class KnowledgeHolder:
 
     def reload_if_changed(self) -> bool | None:
         """Reload if a knowledge file changed since the last load; None if nothing changed."""
-        if knowledge_stamp(self.paths) == self._stamp:
+        stamp = knowledge_stamp(self.paths)
+        if stamp == self._stamp:
             return None
-        return self.reload("file_changed")
+        return self.reload("file_changed", stamp)
 
     def watch(self, interval: float = WATCH_INTERVAL) -> threading.Thread:
         """Check for edited knowledge files in the background, for the life of the process."""
