@@ -1,7 +1,8 @@
 """`tpm-bot`: ask the guide from a terminal, check knowledge files, or run the Slack app.
 
-The question-answering commands never import Slack libraries, so they start about as fast as
-Python itself; `serve` and `socket` import the Slack layer only when they run.
+The entry point: it reads the settings once, loads the knowledge once, and hands both to the
+command. The question-answering commands never import Slack libraries, so they start about as
+fast as Python itself; `serve` and `socket` import the Slack layer only when they run.
 """
 
 from __future__ import annotations
@@ -9,42 +10,62 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from bot import __version__
-from bot.core.cache import load_matcher
+from bot.core.holder import KnowledgeHolder
 from bot.core.matcher import Matcher, MatchResult
-from bot.core.models import KnowledgeBase, KnowledgeError
-from bot.core.paths import KNOWLEDGE_ENV, knowledge_paths
-from bot.core.replies import reply_text
+from bot.core.models import KnowledgeError
+from bot.core.plaintext import render_text
+from bot.core.replies import compose
+from bot.settings import KNOWLEDGE_ENV, Settings, StartupError, load_settings
 
 if TYPE_CHECKING:
-    from typing import TextIO
+    from bot.core.models import KnowledgeBase
 
-EXIT_INVALID_KNOWLEDGE = 2
+EXIT_CANNOT_START = 2
 HISTORY_FILE = os.path.join(os.path.expanduser("~"), ".tpm_bot_history")
+#: How many answered sections a conversation remembers for follow-ups.
+CONVERSATION_MEMORY = 5
 
 
-class KnowledgeUnavailable(SystemExit):
-    """Raised after the problems were printed, to stop with exit code 2 and no traceback."""
-
-
-def load_or_exit(extra: Sequence[str], stderr: TextIO = sys.stderr) -> Matcher:
-    """A matcher over the shipped guide plus extras (and $TPM_BOT_KNOWLEDGE), or print every
-    problem and exit 2."""
+def load_holder(settings: Settings) -> KnowledgeHolder:
+    """The shipped guide plus the configured extras, or a StartupError listing every problem."""
     try:
-        return load_matcher(knowledge_paths(extra))
+        return KnowledgeHolder.load(settings.knowledge_paths, settings.cache_dir)
     except KnowledgeError as error:
-        for problem in error.problems:
-            print(problem, file=stderr)
         count = len(error.problems)
-        print(
-            f"tpm-bot: the knowledge base has {count} problem{'s' * (count != 1)}; "
-            "fix them and run `tpm-bot validate`.",
-            file=stderr,
-        )
-        raise KnowledgeUnavailable(EXIT_INVALID_KNOWLEDGE) from None
+        raise StartupError(
+            [
+                f"the knowledge base has {count} problem{'s' * (count != 1)}; "
+                "fix them and run `tpm-bot validate`."
+            ],
+            [str(p) for p in error.problems],
+        ) from None
+
+
+def answered_ids(result: MatchResult) -> list[str]:
+    """Sections a result showed, to remember for follow-ups."""
+    section = result.section
+    return [section.id, *(s.id for s in result.also)] if section else []
+
+
+class Conversation:
+    """What a conversation has been about: the sections answered so far, newest last."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
+        self.history: list[str] = []
+
+    def ask(self, question: str) -> MatchResult:
+        result = self.matcher.match(question, self.history)
+        for section_id in answered_ids(result):
+            if section_id in self.history:
+                self.history.remove(section_id)
+            self.history.append(section_id)
+        del self.history[:-CONVERSATION_MEMORY]
+        return result
 
 
 def result_json(result: MatchResult, kb: KnowledgeBase) -> dict[str, object]:
@@ -53,44 +74,60 @@ def result_json(result: MatchResult, kb: KnowledgeBase) -> dict[str, object]:
     return {
         "query": result.query,
         "status": result.status,
+        "intent": "question" if result.intent == "question" else "help",
         "section": {"id": section.id, "title": section.title} if section else None,
+        "not_covered": result.not_covered or None,
+        "also": [{"id": s.id, "title": s.title} for s in result.also],
         "score": result.score,
         "candidates": [
             {"id": c.section.id, "title": c.section.title, "score": c.score}
             for c in result.candidates
         ],
-        "text": reply_text(result, kb),
+        "text": render_text(compose(result, kb)),
     }
 
 
-def _cmd_ask(args: argparse.Namespace) -> int:
+def _conversations(lines: Iterable[str]) -> Iterator[tuple[bool, str]]:
+    """(starts a new conversation, question) for each non-blank line; blank lines separate."""
+    new = True
+    for line in lines:
+        question = line.rstrip("\n")
+        if not question.strip():
+            new = True
+            continue
+        yield new, question
+        new = False
+
+
+def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     import json
 
-    matcher = load_or_exit(args.knowledge)
+    matcher = load_holder(settings).matcher
     kb = matcher.kb
-    if args.question == ["-"]:
-        for line in sys.stdin:
-            question = line.rstrip("\n")
-            if not question.strip():
-                continue
-            result = matcher.match(question)
-            if args.json:
-                print(json.dumps(result_json(result, kb), ensure_ascii=False), flush=True)
-            else:
-                print(reply_text(result, kb), end="\n\n", flush=True)
-        return 0
-    question = " ".join(args.question)
-    result = matcher.match(question)
-    if args.json:
-        print(json.dumps(result_json(result, kb), ensure_ascii=False))
+
+    def show(result: MatchResult) -> None:
+        if args.json:
+            print(json.dumps(result_json(result, kb), ensure_ascii=False), flush=True)
+        else:
+            print(render_text(compose(result, kb)), end="\n\n", flush=True)
+
+    if args.question != ["-"]:
+        show(matcher.match(" ".join(args.question)))
+    elif args.conversation:
+        conversation = Conversation(matcher)
+        for new, question in _conversations(sys.stdin):
+            if new:
+                conversation = Conversation(matcher)
+            show(conversation.ask(question))
     else:
-        print(reply_text(result, kb))
+        for line in sys.stdin:
+            show(matcher.match(line.rstrip("\n")))
     return 0
 
 
-def _cmd_chat(args: argparse.Namespace) -> int:
-    matcher = load_or_exit(args.knowledge)
-    kb = matcher.kb
+def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    matcher = load_holder(settings).matcher
+    conversation = Conversation(matcher)
     try:
         import readline
 
@@ -99,23 +136,26 @@ def _cmd_chat(args: argparse.Namespace) -> int:
     except (ImportError, OSError):
         readline = None  # type: ignore[assignment]
     print(
-        f"tpm-bot {__version__}: ask about the Technical Product Manager role. "
-        "Type 'help' for ideas, 'quit' or Ctrl-D to leave."
+        f"tpm-bot {__version__}: ask about the Technical Product Manager role. Follow-ups like "
+        "'and for seniors?' work; 'new' starts over, 'quit' or Ctrl-D leaves."
     )
     try:
         while True:
             try:
-                line = input("tpm> ")
+                line = input("tpm> ").strip()
             except EOFError:
                 print()
                 break
             except KeyboardInterrupt:
                 print()
                 continue
-            if line.strip().lower() in ("quit", "exit", ":q"):
+            if line.lower() in ("quit", "exit", ":q"):
                 break
-            if line.strip():
-                print(reply_text(matcher.match(line), kb), end="\n\n")
+            if line.lower() in ("new", "reset"):
+                conversation = Conversation(matcher)
+                print("Starting a new conversation.\n")
+            elif line:
+                print(render_text(compose(conversation.ask(line), matcher.kb)), end="\n\n")
     finally:
         if readline is not None:
             try:
@@ -126,22 +166,20 @@ def _cmd_chat(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_topics(args: argparse.Namespace) -> int:
-    kb = load_or_exit(args.knowledge).kb
+def _cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
+    kb = load_holder(settings).matcher.kb
     width = max(len(s.id) for s in kb.sections)
     for section in kb.sections:
         print(f"{section.id.ljust(width)}  {section.title}")
     return 0
 
 
-def _cmd_validate(args: argparse.Namespace) -> int:
+def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.loader import load_knowledge
 
+    paths = [*args.paths] if args.paths else list(settings.knowledge_paths)
     try:
-        if args.paths:
-            kb = load_knowledge(args.paths, include_shipped=False)
-        else:
-            kb = load_knowledge(knowledge_paths(args.knowledge))
+        kb = load_knowledge(paths, include_shipped=not args.alone)
     except KnowledgeError as error:
         for problem in error.problems:
             print(problem)
@@ -153,16 +191,20 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_serve(args: argparse.Namespace) -> int:
-    from bot.slack.run import serve_http
+def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    settings.require_slack(socket_mode=False)
+    holder = load_holder(settings)
+    from bot.slack.server import serve_http
 
-    return serve_http(args.knowledge, port=args.port)
+    return serve_http(settings, holder)
 
 
-def _cmd_socket(args: argparse.Namespace) -> int:
-    from bot.slack.run import serve_socket_mode
+def _cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
+    settings.require_slack(socket_mode=True)
+    holder = load_holder(settings)
+    from bot.slack.server import serve_socket_mode
 
-    return serve_socket_mode(args.knowledge)
+    return serve_socket_mode(settings, holder)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -179,7 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tpm-bot",
         description="Answers Technical Product Manager career questions from a curated guide, "
-        "in the terminal or in Slack.",
+        "in the terminal or in Slack. Settings come from the environment and a .env file in "
+        "the working folder.",
     )
     parser.add_argument("--version", action="version", version=f"tpm-bot {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -191,9 +234,17 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "--json", action="store_true", help="print a JSON object (JSON Lines with '-')"
     )
+    ask.add_argument(
+        "--conversation",
+        action="store_true",
+        help="with '-': the lines are one conversation, so follow-ups like 'and for seniors?' "
+        "resolve against earlier answers; a blank line starts a new conversation",
+    )
     ask.set_defaults(run=_cmd_ask)
 
-    chat = commands.add_parser("chat", parents=[knowledge], help="ask questions interactively")
+    chat = commands.add_parser(
+        "chat", parents=[knowledge], help="ask questions interactively, with follow-ups"
+    )
     chat.set_defaults(run=_cmd_chat)
 
     topics = commands.add_parser("topics", parents=[knowledge], help="list the topics (sections)")
@@ -202,13 +253,19 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser(
         "validate",
         parents=[knowledge],
-        help="check knowledge files; no PATH checks the shipped guide plus configured extras",
+        help="check knowledge files together with the shipped guide (no PATH: the configured "
+        "extras)",
     )
     validate.add_argument("paths", nargs="*", metavar="PATH", help="knowledge files or folders")
+    validate.add_argument(
+        "--alone",
+        action="store_true",
+        help="check the files on their own, without the shipped guide",
+    )
     validate.set_defaults(run=_cmd_validate)
 
     serve = commands.add_parser(
-        "serve", parents=[knowledge], help="run the Slack app over HTTP (gunicorn) on $PORT"
+        "serve", parents=[knowledge], help="run the Slack app over HTTP on $HOST:$PORT"
     )
     serve.add_argument("--port", type=int, default=None, help="port (default: $PORT or 3000)")
     serve.set_defaults(run=_cmd_serve)
@@ -222,10 +279,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    settings = load_settings(
+        extra_knowledge=tuple(args.knowledge), port=getattr(args, "port", None)
+    )
     try:
-        return args.run(args)
-    except KnowledgeUnavailable as stop:
-        return int(stop.code or EXIT_INVALID_KNOWLEDGE)
+        return int(args.run(args, settings))
+    except StartupError as error:
+        for detail in error.details:
+            print(detail, file=sys.stderr)
+        for line in error.lines:
+            print(f"tpm-bot: {line}", file=sys.stderr)
+        return EXIT_CANNOT_START
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

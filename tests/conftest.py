@@ -1,4 +1,4 @@
-"""Shared fixtures: the shipped knowledge base and one matcher over it."""
+"""Shared fixtures: the knowledge base, a matcher, a fake Slack, and the bot in and out of process."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import os
 
 import pytest
 from fake_slack import FakeSlack
-from slack_harness import BotProcess
+from slack_harness import BotProcess, InProcessBot
 
+from bot.core.holder import KnowledgeHolder
 from bot.core.loader import load_knowledge
 from bot.core.matcher import Matcher
 
@@ -35,6 +36,15 @@ def slack():
     fake = FakeSlack()
     yield fake
     fake.close()
+
+
+@pytest.fixture
+def bot(slack, matcher):
+    """The Slack app in this process, fresh for each test, against the module's fake Slack."""
+    slack.reset()
+    in_process = InProcessBot(slack.url, KnowledgeHolder(matcher))
+    yield in_process
+    in_process.close()
 
 
 @pytest.fixture(scope="module")

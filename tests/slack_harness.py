@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -99,8 +101,16 @@ class BotProcess:
         return code
 
 
+def signed_headers(body: str, *, secret: str = SECRET, age: int = 0) -> dict[str, str]:
+    """The headers Slack signs a request with, `age` seconds ago."""
+    timestamp = str(int(time.time()) - age)
+    base_string = f"v0:{timestamp}:{body}".encode()
+    signature = "v0=" + hmac.new(secret.encode(), base_string, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature}
+
+
 def signed_post(
-    base: str,
+    target: str | InProcessBot,
     body: str,
     content_type: str,
     *,
@@ -109,25 +119,119 @@ def signed_post(
     headers: dict | None = None,
     timeout: float = 10,
 ) -> tuple[int, str]:
-    timestamp = str(int(time.time()) - age)
-    base_string = f"v0:{timestamp}:{body}".encode()
-    signature = "v0=" + hmac.new(secret.encode(), base_string, hashlib.sha256).hexdigest()
+    """POST a signed request to a server's base URL, or straight into an in-process bot."""
+    all_headers = {
+        "Content-Type": content_type,
+        **signed_headers(body, secret=secret, age=age),
+        **(headers or {}),
+    }
+    if isinstance(target, InProcessBot):
+        return target.post("/slack/events", body.encode(), all_headers)
     request = urllib.request.Request(
-        f"{base}/slack/events",
-        data=body.encode(),
-        method="POST",
-        headers={
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": signature,
-            **(headers or {}),
-        },
+        f"{target}/slack/events", data=body.encode(), method="POST", headers=all_headers
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+class InProcessBot:
+    """The real Bolt app and HTTP door, built in this process against a fake Slack Web API.
+
+    Requests go straight into the WSGI application (no server, no subprocess), replies run on
+    the app's own reply pool and reach the fake API over loopback, and every log line the app
+    writes is kept, formatted as the server would write it, for assertions.
+    """
+
+    def __init__(self, api_url: str, holder, log_level: str = "INFO", **settings) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+        from bot.settings import Settings
+        from bot.slack.app import build_app
+        from bot.slack.http import slack_door
+        from bot.slack.logs import RedactingFormatter
+
+        self.settings = Settings(
+            bot_token=BOT_TOKEN,
+            signing_secret=SECRET,
+            app_token=APP_TOKEN,
+            api_url=f"{api_url}/api/",
+            log_level=log_level,
+            **settings,
+        )
+        self._lines: list[str] = []
+        self._handler = _ListHandler(self._lines)
+        self._handler.setFormatter(RedactingFormatter(self.settings.secrets()))
+        root = logging.getLogger()
+        self._old_level = root.level
+        root.addHandler(self._handler)
+        root.setLevel(log_level)
+        self.replies = ThreadPoolExecutor(8, thread_name_prefix="reply")
+        self.holder = holder
+        self.app = build_app(self.settings, holder, self.replies)
+        self.wsgi = slack_door(SlackRequestHandler(self.app), SECRET)
+
+    def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "CONTENT_LENGTH": str(len(body)),
+            "CONTENT_TYPE": headers.get("Content-Type", ""),
+            "wsgi.input": io.BytesIO(body),
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "wsgi.url_scheme": "http",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+        }
+        for name, value in headers.items():
+            key = name.upper().replace("-", "_")
+            if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                environ[f"HTTP_{key}"] = value
+        status: list[str] = []
+        chunks = self.wsgi(environ, lambda s, h, *_: status.append(s))
+        return int(status[0][:3]), b"".join(chunks).decode()
+
+    def get(self, path: str) -> int:
+        status: list[str] = []
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "wsgi.input": io.BytesIO()}
+        self.wsgi(environ, lambda s, h, *_: status.append(s))
+        return int(status[0][:3])
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self._lines)
+
+    def wait_for_output(self, text: str, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.output:
+                return
+            time.sleep(0.01)
+        raise AssertionError(f"never logged {text!r}; log:\n{self.output}")
+
+    def finish_replies(self) -> None:
+        """Wait until every reply under way has been sent (or failed)."""
+        self.replies.shutdown(wait=True)
+
+    def close(self) -> None:
+        self.replies.shutdown(wait=True)
+        root = logging.getLogger()
+        root.removeHandler(self._handler)
+        root.setLevel(self._old_level)
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__()
+        self.lines = lines
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
 
 
 def event_callback(event: dict, event_id: str) -> dict:

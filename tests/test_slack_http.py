@@ -1,5 +1,5 @@
-"""End to end over HTTP: `tpm-bot serve` (gunicorn + Bolt) driven by signed requests, talking
-to a fake Slack Web API on 127.0.0.1."""
+"""The Slack app end to end, in process: signed requests through the HTTP door into Bolt, replies
+to a fake Slack Web API on 127.0.0.1. What only a real server shows is at the end."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from slack_harness import click, send_command, send_event, signed_post
 
 
-@pytest.fixture(scope="module")
-def server(http_bot) -> str:
-    return http_bot.base
+@pytest.fixture
+def server(bot):
+    return bot
 
 
 def all_text(blocks: list[dict]) -> str:
@@ -47,7 +47,10 @@ def test_mention_is_answered_in_a_thread_under_the_question(server, slack) -> No
         "text": {"type": "plain_text", "text": "Senior Technical Product Manager"},
     }
     assert message["text"].startswith("Senior Technical Product Manager:")
-    assert "At What Level is a Technical Product Manager?" in all_text(message["blocks"])
+    assert (
+        "Source: Emeritus, _Who is a Technical Product Manager? A Complete Guide_ — Senior Technical"
+        in all_text(message["blocks"])
+    )
 
 
 def test_mention_inside_a_thread_stays_in_that_thread(server, slack) -> None:
@@ -165,7 +168,10 @@ def test_tpm_command_answers_ephemerally_with_a_share_button(server, slack) -> N
     actions = [
         e["action_id"] for b in response["blocks"] if b["type"] == "actions" for e in b["elements"]
     ]
-    assert "share" in actions and "show_full" in actions
+    assert "share" in actions
+    # Sections are short enough to show whole, so nothing hides behind "Read the full section".
+    assert "show_full" not in actions
+    assert "Defining the technical roadmap" in all_text(response["blocks"])
 
 
 @pytest.mark.parametrize(
@@ -258,9 +264,9 @@ def test_app_home_is_published_and_its_buttons_answer_in_a_dm(server, slack) -> 
     assert message["channel"] == "U1"
 
 
-def test_health_check_and_unknown_paths(server) -> None:
-    with urllib.request.urlopen(f"{server}/healthz", timeout=5) as response:
+def test_health_check_and_unknown_paths_over_a_real_server(http_bot) -> None:
+    with urllib.request.urlopen(f"{http_bot.base}/healthz", timeout=5) as response:
         assert response.status == 200
     with pytest.raises(urllib.error.HTTPError) as error:
-        urllib.request.urlopen(f"{server}/nope", timeout=5)
+        urllib.request.urlopen(f"{http_bot.base}/nope", timeout=5)
     assert error.value.code == 404

@@ -18,16 +18,7 @@ import bot
 from bot.core.matcher import Matcher
 from bot.core.paths import expand_paths, shipped_knowledge_dir
 
-CACHE_ENV = "TPM_BOT_CACHE_DIR"
 _CORE_DIR = os.path.dirname(os.path.abspath(__file__))
-
-
-def cache_dir() -> str:
-    configured = os.environ.get(CACHE_ENV)
-    if configured:
-        return configured
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "tpm-bot")
 
 
 def _stamps(files: Iterable[str]) -> list[str]:
@@ -53,15 +44,18 @@ def knowledge_stamp(extra: Sequence[str]) -> str:
         return f"unreadable: {error}"
 
 
-def load_matcher(extra: Sequence[str]) -> Matcher:
-    """A matcher over the shipped guide plus `extra`; raises KnowledgeError if invalid."""
+def load_matcher(extra: Sequence[str], cache_dir: str = "") -> Matcher:
+    """A matcher over the shipped guide plus `extra`; raises KnowledgeError if invalid.
+
+    With no `cache_dir` nothing is cached (the servers load once and keep the matcher).
+    """
     files, problems = expand_paths([shipped_knowledge_dir(), *extra])
     key = None
     target = None
-    if not problems:
+    if not problems and cache_dir:
         try:
             key = _fingerprint(files)
-            target = os.path.join(cache_dir(), f"matcher-{zlib.crc32(key.encode()):08x}.pickle")
+            target = os.path.join(cache_dir, f"matcher-{zlib.crc32(key.encode()):08x}.pickle")
             with open(target, "rb") as handle:
                 cached_key, matcher = pickle.load(handle)
             if cached_key == key and isinstance(matcher, Matcher):

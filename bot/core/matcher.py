@@ -19,6 +19,7 @@ fast because only sections that share a rare term with the question are scored i
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -31,8 +32,8 @@ from bot.core.spelling import SpellingCorrector
 if TYPE_CHECKING:  # typing's Literal costs import time the CLI does not need at run time
     from typing import Literal
 
-    Status = Literal["answer", "suggest", "none"]
-    Intent = Literal["question", "help"]
+    Status = Literal["answer", "partial", "suggest", "none"]
+    Intent = Literal["question", "help", "thanks"]
 
 #: Most words a question contributes; a rambling paste costs no more than a normal question.
 MAX_QUERY_WORDS = 60
@@ -70,14 +71,18 @@ class MatchResult(NamedTuple):
 
     query: str
     cleaned: str
-    status: Status  # "answer", "suggest" or "none"
-    intent: Intent  # "question", or "help" for greetings, thanks and pleas for help
+    status: Status  # "answer", "partial", "suggest" or "none"
+    intent: Intent  # "question"; "help" for greetings and pleas for help; "thanks"
     candidates: tuple[Candidate, ...]
+    #: With "partial": what the question asks that the guide does not say, as a noun phrase.
+    not_covered: str = ""
+    #: Further sections a two-part question asks about.
+    also: tuple[Section, ...] = ()
 
     @property
     def section(self) -> Section | None:
-        """The answering section, set only when the matcher is confident."""
-        return self.candidates[0].section if self.status == "answer" else None
+        """The answering section (closest covered one for "partial"), set only when confident."""
+        return self.candidates[0].section if self.status in ("answer", "partial") else None
 
     @property
     def score(self) -> float:
@@ -265,8 +270,10 @@ class Matcher:
     def _candidates(self, ranked: list[tuple[int, float]]) -> list[Candidate]:
         return [Candidate(self.kb.sections[i], score) for i, score in ranked]
 
-    def match(self, question: str) -> MatchResult:
-        """Clean, score and decide: answer, suggest, or none (with help for social messages)."""
+    def match(self, question: str, history: Sequence[str] = ()) -> MatchResult:
+        """Clean, score and decide: answer, suggest, or none (with help for social messages).
+
+        `history` holds the ids of sections answered earlier in the same conversation."""
         cleaned = clean_slack_text(question)
         words, query = self._prepare(cleaned)
         if self._is_social(words, query):

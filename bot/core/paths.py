@@ -1,32 +1,33 @@
-"""Where knowledge files are: the shipped guide, extras from the environment, and folders."""
+"""Where knowledge files are: the shipped guide, and the files inside folders a user names."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from importlib.util import find_spec
 
-import bot
 from bot.core.models import Problem
 
-#: Environment variable listing extra knowledge files or folders, separated by ":".
-KNOWLEDGE_ENV = "TPM_BOT_KNOWLEDGE"
 KNOWLEDGE_SUFFIXES = (".yaml", ".yml")
+_CHECKOUT_KNOWLEDGE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "..", "knowledge")
 
 
 def shipped_knowledge_dir() -> str:
-    """The guide's own knowledge files, installed inside the package as bot/knowledge."""
-    return os.path.join(os.path.dirname(os.path.abspath(bot.__file__)), "knowledge")
+    """The guide's own knowledge files: package data `bot.knowledge`, mapped in pyproject.toml
+    to the top-level `knowledge/` folder.
 
-
-def extra_knowledge_paths(environ: Mapping[str, str] | None = None) -> list[str]:
-    """Paths named in TPM_BOT_KNOWLEDGE, in order."""
-    value = (os.environ if environ is None else environ).get(KNOWLEDGE_ENV, "")
-    return [p for p in value.split(":") if p.strip()]
-
-
-def knowledge_paths(extra: Iterable[str] = ()) -> list[str]:
-    """Extra knowledge paths from the environment, then those given on the command line."""
-    return [*extra_knowledge_paths(), *extra]
+    Found through the import system rather than `importlib.resources`, whose import alone costs
+    the CLI a third of its start-up time. A source checkout run without installing (pytest from
+    the repo root imports `bot` from the working tree) has no `bot.knowledge` package, so the
+    folder beside `bot/` is used there.
+    """
+    try:
+        spec = find_spec("bot.knowledge")
+    except ModuleNotFoundError:
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        return os.fspath(next(iter(spec.submodule_search_locations)))
+    return os.path.normpath(_CHECKOUT_KNOWLEDGE)
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[Problem]]:

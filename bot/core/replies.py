@@ -1,15 +1,22 @@
-"""What the bot says, as plain text: the terminal's reply and every Slack message's fallback.
+"""What the bot says: one reply model that the terminal and Block Kit renderers only lay out.
 
-Slack's Block Kit renderer (bot/slack/blocks.py) lays the same content out richly; the words
-themselves live here so the two never drift apart.
+Every decision about content lives here (which sections, which caveat first, which topics to
+offer, how to say that the guide is silent), so Slack and the terminal never disagree and a
+renderer never has to look at a match result.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot.core.matcher import MatchResult
 from bot.core.models import KnowledgeBase, Section
+
+if TYPE_CHECKING:
+    from typing import Literal
+
+    ReplyKind = Literal["answer", "partial", "suggest", "none", "help", "thanks"]
 
 BOT_NAME = "tpm-bot"
 HELP_INTRO = (
@@ -24,68 +31,131 @@ EXAMPLE_QUESTIONS = (
     "How do I become a TPM?",
 )
 NOT_COVERED = "The guide doesn't cover that, so I'd rather not guess."
+NEAREST_INTRO = "The nearest topics it does cover:"
+TOPICS_HEADING = "Topics I know:"
+EXAMPLES_HEADING = "Ask in your own words, for example:"
 SUGGEST_INTRO = "I'm not sure which topic you mean. Did you mean one of these?"
-#: How many "did you mean" options a reply offers.
-MAX_SUGGESTIONS = 3
-
-_BOLD = re.compile(r"(?<![\w*])\*(\S(?:[^*\n]*\S)?)\*(?![\w*])")
-
-
-def plain(mrkdwn: str) -> str:
-    """Drop Slack's *bold* markers for places that show raw text (terminals, notifications)."""
-    return _BOLD.sub(r"\1", mrkdwn)
+THANKS = "Glad it helped! Ask me anything else about the TPM role."
+#: How many topics a "did you mean" or "not covered" reply offers.
+MAX_OPTIONS = 3
+#: Sections whose body is at most this long are shown whole in the first reply; longer ones
+#: show their summary and offer the rest behind a button.
+INLINE_BODY_CHARS = 1500
+MAX_RELATED = 3
 
 
-def citation(section: Section) -> str:
-    """Where the answer comes from, so a reader can check it."""
-    guide = f" of “{section.guide.title}”" if section.guide.title else ""
-    return f"Source: “{section.source}”{guide}"
+class Citation(NamedTuple):
+    """Where an answer comes from: publisher, guide title (linked when known) and the part."""
+
+    publisher: str
+    title: str
+    link: str
+    part: str
 
 
-def related_sections(section: Section, kb: KnowledgeBase) -> list[Section]:
-    return [kb[r] for r in section.related if r in kb]
+class Reply(NamedTuple):
+    """One reply, decided. Hashable, so renderers may cache what they build from it."""
+
+    kind: ReplyKind
+    #: Said first: what the guide does not cover, or a question back to the asker.
+    lead: str = ""
+    #: Sections to show, the main answer first (two for a two-part question).
+    sections: tuple[Section, ...] = ()
+    #: Whether the sections are shown whole (else summary first, the body behind a button).
+    inline_bodies: bool = True
+    #: Topics offered to pick from (suggestions, nearest topics, or every topic for help).
+    options: tuple[Section, ...] = ()
+    #: Said above the options.
+    options_heading: str = ""
+    #: Whether to offer the complete topic list on top of `options`.
+    more_topics: bool = False
+    #: Further reading after the answer.
+    related: tuple[Section, ...] = ()
+    #: Example questions (help).
+    examples: tuple[str, ...] = ()
+
+    @property
+    def section(self) -> Section | None:
+        return self.sections[0] if self.sections else None
 
 
-def suggestions(result: MatchResult) -> list[Section]:
-    return [c.section for c in result.candidates[:MAX_SUGGESTIONS]]
+def short_title(section: Section) -> str:
+    """The last part of a section's source, without its list number ("2. ", "b. "): the heading
+    a reader would look for in the guide."""
+    return _NUMBERING.sub("", section.source.rsplit(" > ", 1)[-1].strip())
 
 
-def topic_lines(kb: KnowledgeBase) -> list[str]:
-    return [f"• {s.title} ({s.id})" for s in kb.sections]
+_NUMBERING = re.compile(r"^(?:\d+|[a-z])\.\s+")
 
 
-def section_text(section: Section, kb: KnowledgeBase) -> str:
-    """A whole section as readable text: title, summary, body, source and related topics."""
-    parts = [
-        section.title,
-        "=" * len(section.title),
-        plain(section.summary),
-        "",
-        plain(section.body),
-    ]
-    parts += ["", citation(section)]
-    related = related_sections(section, kb)
-    if related:
-        parts.append("Related: " + "; ".join(f"{r.title} ({r.id})" for r in related))
-    return "\n".join(parts)
+def citation(section: Section) -> Citation:
+    guide = section.guide
+    return Citation(guide.publisher, guide.title, guide.link, short_title(section))
 
 
-def help_text(kb: KnowledgeBase) -> str:
-    lines = [HELP_INTRO, "", "Ask in your own words, for example:"]
-    lines += [f"• {q}" for q in EXAMPLE_QUESTIONS]
-    lines += ["", "Topics I know:", *topic_lines(kb)]
-    return "\n".join(lines)
+def related_of(sections: tuple[Section, ...], kb: KnowledgeBase) -> tuple[Section, ...]:
+    """Related topics of every shown section, in order, without repeats or shown ones."""
+    shown = {s.id for s in sections}
+    related: dict[str, Section] = {}
+    for section in sections:
+        for related_id in section.related:
+            other = kb.get(related_id)
+            if other is not None and other.id not in shown:
+                related.setdefault(other.id, other)
+    return tuple(related.values())[: MAX_RELATED * len(sections)]
 
 
-def reply_text(result: MatchResult, kb: KnowledgeBase) -> str:
-    """The full reply to a question as plain text."""
+def section_reply(section: Section, kb: KnowledgeBase, *, lead: str = "") -> Reply:
+    """A topic picked by button or command, or the answer to a question."""
+    return sections_reply((section,), kb, lead=lead)
+
+
+def sections_reply(
+    sections: tuple[Section, ...], kb: KnowledgeBase, *, lead: str = "", kind: ReplyKind = "answer"
+) -> Reply:
+    inline = all(len(s.body) <= INLINE_BODY_CHARS for s in sections)
+    return Reply(
+        kind="partial" if lead else kind,
+        lead=lead,
+        sections=sections,
+        inline_bodies=inline,
+        related=related_of(sections, kb),
+    )
+
+
+def help_reply(kb: KnowledgeBase) -> Reply:
+    return Reply(
+        kind="help",
+        lead=HELP_INTRO,
+        options=kb.sections,
+        options_heading=TOPICS_HEADING,
+        examples=EXAMPLE_QUESTIONS,
+    )
+
+
+def thanks_reply() -> Reply:
+    return Reply(kind="thanks", lead=THANKS)
+
+
+def not_covered_lead(missing: str) -> str:
+    return f"The guide doesn't cover {missing}. Here is the closest it does cover."
+
+
+def compose(result: MatchResult, kb: KnowledgeBase) -> Reply:
+    """Decide what to say about a match result."""
     if result.intent == "help":
-        return help_text(kb)
-    if result.status == "answer" and result.section:
-        return section_text(result.section, kb)
+        return help_reply(kb)
+    if result.intent == "thanks":
+        return thanks_reply()
+    section = result.section
+    if section is not None:
+        shown = (section, *(s for s in result.also if s.id != section.id))
+        lead = not_covered_lead(result.not_covered or "all of that") if result.status == "partial" else ""
+        return sections_reply(shown, kb, lead=lead)
+    options = tuple(c.section for c in result.candidates[:MAX_OPTIONS])
     if result.status == "suggest":
-        options = [f"• {s.title} ({s.id})" for s in suggestions(result)]
-        return "\n".join(
-            [SUGGEST_INTRO, *options, "", "Ask again with a few more words, or pick one."]
-        )
-    return "\n".join([NOT_COVERED, "", "Topics I can answer:", *topic_lines(kb)])
+        return Reply(kind="suggest", lead=SUGGEST_INTRO, options=options, more_topics=True)
+    heading = NEAREST_INTRO if options else ""
+    return Reply(
+        kind="none", lead=NOT_COVERED, options=options, options_heading=heading, more_topics=True
+    )

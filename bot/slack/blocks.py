@@ -1,10 +1,14 @@
-"""Block Kit messages built with slack_sdk's model classes, which check Slack's limits for us.
+"""Render a reply as Block Kit, built with slack_sdk's model classes (which check Slack's limits).
 
-Content and wording come from bot.core.replies, so the terminal and Slack say the same thing.
+Only layout lives here: what to say was decided in bot.core.replies. Knowledge text is escaped
+for Slack's mrkdwn (`&`, `<`, `>`), keeping the links the knowledge base means, so "R&D" or
+"A > b" reads as written. Topic lists of any length stay within Slack's limits: a few topics are
+buttons, more become select menus of up to 100 options each.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from slack_sdk.models.blocks import (
@@ -15,40 +19,46 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
+    Option,
     PlainTextObject,
     SectionBlock,
+    StaticSelectElement,
 )
 
 from bot.core.chunks import FIELD_LIMIT, HEADER_LIMIT, split_text
-from bot.core.matcher import MatchResult
 from bot.core.models import KnowledgeBase, Section
-from bot.core.replies import (
-    EXAMPLE_QUESTIONS,
-    HELP_INTRO,
-    NOT_COVERED,
-    SUGGEST_INTRO,
-    citation,
-    plain,
-    related_sections,
-    suggestions,
-)
+from bot.core.plaintext import fallback_text
+from bot.core.replies import Citation, Reply, citation, help_reply
 
-# action_id prefixes; every button's value is a section id.
+# action_ids. A topic button's or select option's value is a section id.
 SHOW_SECTION = "show_section"
+PICK_SECTION = "pick_section"
 SHOW_FULL = "show_full"
+SHOW_TOPICS = "show_topics"
 SHARE = "share"
-#: Slack allows 50 blocks in a message; leave room for the header, summary and buttons.
-MAX_BODY_BLOCKS = 40
-MAX_RELATED = 3
+HOME_PAGE = "home_page"
+#: Slack's limits: blocks in a message, in a view; characters in a button label; options in a
+#: select menu; elements in an actions block.
+MESSAGE_BLOCKS = 50
+VIEW_BLOCKS = 100
+LABEL_CHARS = 75
+SELECT_OPTIONS = 100
+ACTIONS_ELEMENTS = 25
+#: Up to this many topics are offered as buttons; more as select menus.
+MAX_TOPIC_BUTTONS = 10
+BUTTONS_PER_ROW = 5
+#: Topics per page of the App Home tab.
+HOME_PAGE_SIZE = 20
+
+_LINK = re.compile(r"<(?:https?|mailto):[^<>|\s]+(?:\|[^<>]+)?>")
 
 
-class Reply:
-    """One message: blocks plus the plain-text fallback Slack shows in notifications.
+class Message:
+    """Blocks plus the plain-text fallback Slack shows in notifications.
 
-    The blocks are turned into JSON-ready dicts once, when the reply is built (that is where
-    slack_sdk checks the limits, and it costs more than matching). Replies depend only on the
-    knowledge base, never on who asked or how, so the builders below are cached: under load most
-    messages are a cache hit. Treat a Reply as read-only.
+    Blocks become JSON-ready dicts once, when built (that is where slack_sdk checks the limits,
+    and it costs more than matching); replies depend only on the knowledge base, so renders are
+    cached. Treat a Message as read-only.
     """
 
     __slots__ = ("blocks", "text")
@@ -61,131 +71,177 @@ class Reply:
         return {"blocks": list(self.blocks), "text": self.text}
 
 
-#: Distinct replies kept ready; a knowledge base of a few hundred sections fits.
-_CACHED_REPLIES = 1024
+def escape_mrkdwn(text: str) -> str:
+    """Escape Slack's control characters, except inside links the knowledge text means."""
+    out, last = [], 0
+    for link in _LINK.finditer(text):
+        out.append(_escape(text[last : link.start()]))
+        out.append(link.group(0))
+        last = link.end()
+    out.append(_escape(text[last:]))
+    return "".join(out)
 
 
-def _button(label: str, action_id: str, value: str, primary: bool = False) -> ButtonElement:
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def label(text: str, limit: int = LABEL_CHARS) -> str:
+    """Fit a label in `limit` characters, cut at a word with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-—") + "…"
+
+
+def _button(text: str, action_id: str, value: str, primary: bool = False) -> ButtonElement:
     return ButtonElement(
-        text=PlainTextObject(text=label[:75], emoji=True),
+        text=PlainTextObject(text=label(text), emoji=True),
         action_id=action_id,
         value=value,
         style="primary" if primary else None,
     )
 
 
-def _topic_buttons(sections: list[Section], prefix: str = SHOW_SECTION) -> list[ActionsBlock]:
-    """Buttons for sections, 5 per row; each action_id is unique within the message."""
-    rows = []
-    for start in range(0, len(sections), 5):
-        rows.append(
-            ActionsBlock(
-                elements=[
-                    _button(s.title, f"{prefix}:{start + i}", s.id)
-                    for i, s in enumerate(sections[start : start + 5])
-                ]
-            )
-        )
-    return rows
-
-
 def _mrkdwn(text: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=text))
+
+
+def topic_picker(sections: tuple[Section, ...], prefix: str = "") -> list[Block]:
+    """A few topics as buttons (5 a row); more as select menus of up to 100 options each."""
+    if not sections:
+        return []
+    if len(sections) <= MAX_TOPIC_BUTTONS:
+        return [
+            ActionsBlock(
+                elements=[
+                    _button(s.title, f"{SHOW_SECTION}:{prefix}{start + i}", s.id)
+                    for i, s in enumerate(sections[start : start + BUTTONS_PER_ROW])
+                ]
+            )
+            for start in range(0, len(sections), BUTTONS_PER_ROW)
+        ]
+    menus = []
+    for start in range(0, len(sections), SELECT_OPTIONS):
+        chunk = sections[start : start + SELECT_OPTIONS]
+        placeholder = "Pick a topic" if len(sections) <= SELECT_OPTIONS else (
+            f"Topics {start + 1}–{start + len(chunk)}"
+        )
+        menus.append(
+            StaticSelectElement(
+                placeholder=PlainTextObject(text=placeholder),
+                action_id=f"{PICK_SECTION}:{prefix}{start}",
+                options=[Option(value=s.id, text=PlainTextObject(text=label(s.title))) for s in chunk],
+            )
+        )
+    return [
+        ActionsBlock(elements=menus[start : start + ACTIONS_ELEMENTS])
+        for start in range(0, len(menus), ACTIONS_ELEMENTS)
+    ]
 
 
 def _comparison_blocks(section: Section) -> list[Block]:
     comparison = section.comparison
     assert comparison is not None
-    blocks: list[Block] = []
-    for row in comparison.rows:
-        fields = [
-            MarkdownTextObject(text=f"*{comparison.left}: {row.aspect}*\n{row.left}"[:FIELD_LIMIT]),
-            MarkdownTextObject(
-                text=f"*{comparison.right}: {row.aspect}*\n{row.right}"[:FIELD_LIMIT]
-            ),
-        ]
-        blocks.append(SectionBlock(fields=fields))
+    left, right = escape_mrkdwn(comparison.left), escape_mrkdwn(comparison.right)
+    return [
+        SectionBlock(
+            fields=[
+                MarkdownTextObject(
+                    text=f"*{left}: {escape_mrkdwn(row.aspect)}*\n{escape_mrkdwn(row.left)}"[
+                        :FIELD_LIMIT
+                    ]
+                ),
+                MarkdownTextObject(
+                    text=f"*{right}: {escape_mrkdwn(row.aspect)}*\n{escape_mrkdwn(row.right)}"[
+                        :FIELD_LIMIT
+                    ]
+                ),
+            ]
+        )
+        for row in comparison.rows
+    ]
+
+
+def citation_mrkdwn(cite: Citation) -> str:
+    title = escape_mrkdwn(cite.title)
+    if title and cite.link:
+        title = f"<{cite.link}|{title}>"
+    where = ", ".join(p for p in (escape_mrkdwn(cite.publisher), f"_{title}_" if title else "") if p)
+    part = escape_mrkdwn(cite.part)
+    return f"Source: {where} — {part}" if where else f"Source: {part}"
+
+
+def _section_blocks(section: Section, *, whole: bool, budget: int) -> list[Block]:
+    blocks: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text=label(section.title, HEADER_LIMIT))),
+        _mrkdwn(escape_mrkdwn(section.summary)),
+    ]
+    if section.comparison:
+        blocks.extend(_comparison_blocks(section))
+    elif whole:
+        chunks = split_text(escape_mrkdwn(section.body))
+        blocks.extend(_mrkdwn(chunk) for chunk in chunks[: max(budget - len(blocks), 1)])
     return blocks
 
 
-@lru_cache(maxsize=_CACHED_REPLIES)
-def answer_reply(
-    section: Section,
-    kb: KnowledgeBase,
-    *,
-    shareable: bool = False,
-    full: bool = False,
-    shared_by: str | None = None,
-) -> Reply:
-    """A section as a message: title, excerpt (or whole text), buttons and the source."""
-    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=section.title[:HEADER_LIMIT]))]
-    blocks.append(_mrkdwn(section.summary))
-    if section.comparison:
-        blocks.extend(_comparison_blocks(section))
-    elif full:
-        blocks.extend(_mrkdwn(chunk) for chunk in split_text(section.body)[:MAX_BODY_BLOCKS])
+@lru_cache(maxsize=1024)
+def render_blocks(
+    reply: Reply, *, shareable: bool = False, full: bool = False, shared_by: str | None = None
+) -> Message:
+    """A reply as a message. `shareable` adds *Share in channel* (ephemeral answers); `full`
+    shows whole sections; `shared_by` credits whoever shared it."""
+    blocks: list[Block] = []
+    if reply.lead:
+        blocks.append(_mrkdwn(escape_mrkdwn(reply.lead)))
+    whole = full or reply.inline_bodies
+    # Room left for the sections once the buttons, citation and topic lists have theirs.
+    budget = (MESSAGE_BLOCKS - 8) // max(len(reply.sections), 1)
     buttons: list[ButtonElement] = []
-    if not full and not section.comparison:
-        buttons.append(_button("Read the full section", SHOW_FULL, section.id, primary=True))
-    for index, related in enumerate(related_sections(section, kb)[:MAX_RELATED]):
-        buttons.append(_button(related.title, f"{SHOW_SECTION}:related:{index}", related.id))
-    if shareable:
-        buttons.append(_button("Share in channel", SHARE, section.id))
-    if buttons:
-        blocks.append(ActionsBlock(elements=buttons))
-    context = citation(section)
-    if shared_by:
-        context = f"Shared by <@{shared_by}> · {context}"
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=context)]))
-    return Reply(blocks, f"{section.title}: {plain(section.summary)}")
-
-
-def suggest_reply(result: MatchResult) -> Reply:
-    return _suggest_reply(tuple(suggestions(result)))
-
-
-@lru_cache(maxsize=_CACHED_REPLIES)
-def _suggest_reply(options: tuple[Section, ...]) -> Reply:
-    blocks: list[Block] = [_mrkdwn(SUGGEST_INTRO), *_topic_buttons(list(options))]
-    text = SUGGEST_INTRO + " " + "; ".join(s.title for s in options)
-    return Reply(blocks, text)
-
-
-@lru_cache(maxsize=8)
-def not_covered_reply(kb: KnowledgeBase) -> Reply:
-    blocks: list[Block] = [_mrkdwn(f"{NOT_COVERED} Here is what I can answer:")]
-    blocks.extend(_topic_buttons(list(kb.sections)))
-    return Reply(blocks, NOT_COVERED)
-
-
-@lru_cache(maxsize=8)
-def help_reply(kb: KnowledgeBase) -> Reply:
-    examples = "\n".join(f"• {q}" for q in EXAMPLE_QUESTIONS)
-    blocks: list[Block] = [
-        _mrkdwn(f"{HELP_INTRO}\n\n*Ask in your own words*, for example:\n{examples}"),
-        _mrkdwn("*Topics*"),
-        *_topic_buttons(list(kb.sections)),
+    for index, section in enumerate(reply.sections):
+        if index:
+            blocks.append(DividerBlock())
+        blocks.extend(_section_blocks(section, whole=whole, budget=budget))
+        if not whole and not section.comparison:
+            buttons.append(
+                _button("Read the full section", f"{SHOW_FULL}:{index}", section.id, primary=True)
+            )
+    buttons += [
+        _button(r.title, f"{SHOW_SECTION}:related:{i}", r.id) for i, r in enumerate(reply.related)
     ]
-    return Reply(blocks, HELP_INTRO)
+    if shareable and reply.section is not None:
+        buttons.append(_button("Share in channel", SHARE, reply.section.id))
+    if buttons:
+        blocks.append(ActionsBlock(elements=buttons[:ACTIONS_ELEMENTS]))
+    if reply.sections:
+        credits = " · ".join(citation_mrkdwn(citation(s)) for s in reply.sections)
+        if shared_by:
+            credits = f"Shared by <@{shared_by}> · {credits}"
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=credits)]))
+    if reply.examples:
+        examples = "\n".join(f"• {escape_mrkdwn(q)}" for q in reply.examples)
+        blocks.append(_mrkdwn(f"*Ask in your own words*, for example:\n{examples}"))
+    if reply.options:
+        if reply.options_heading:
+            blocks.append(_mrkdwn(f"*{escape_mrkdwn(reply.options_heading)}*"))
+        blocks.extend(topic_picker(reply.options))
+    if reply.more_topics:
+        blocks.append(ActionsBlock(elements=[_button("Browse every topic", SHOW_TOPICS, "all")]))
+    return Message(blocks, fallback_text(reply))
 
 
-def reply_for(result: MatchResult, kb: KnowledgeBase, *, shareable: bool = False) -> Reply:
-    """The message for a matcher result, whatever its decision."""
-    if result.intent == "help":
-        return help_reply(kb)
-    if result.status == "answer" and result.section is not None:
-        return answer_reply(result.section, kb, shareable=shareable)
-    if result.status == "suggest":
-        return suggest_reply(result)
-    return not_covered_reply(kb)
-
-
-def home_view(kb: KnowledgeBase) -> dict[str, object]:
-    """The App Home tab: welcome, how to ask, and a button per topic."""
-    examples = "\n".join(f"• {q}" for q in EXAMPLE_QUESTIONS)
+def home_view(kb: KnowledgeBase, page: int = 0) -> dict[str, object]:
+    """The App Home tab: welcome, how to ask, and the topics a page at a time."""
+    help_ = help_reply(kb)
+    pages = max(1, -(-len(kb.sections) // HOME_PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = kb.sections[page * HOME_PAGE_SIZE : (page + 1) * HOME_PAGE_SIZE]
+    examples = "\n".join(f"• {escape_mrkdwn(q)}" for q in help_.examples)
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text="Welcome to tpm-bot")),
-        _mrkdwn(HELP_INTRO),
+        _mrkdwn(escape_mrkdwn(help_.lead)),
         _mrkdwn(
             "*How to ask*\n• Send me a direct message in the Messages tab\n"
             "• Mention me in a channel: `@tpm-bot what does a TPM do?`\n"
@@ -193,7 +249,26 @@ def home_view(kb: KnowledgeBase) -> dict[str, object]:
             f"*Try*\n{examples}"
         ),
         DividerBlock(),
-        _mrkdwn("*Topics*: click one to read it."),
-        *_topic_buttons(list(kb.sections)),
+        _mrkdwn(
+            "*Topics*: click one to read it."
+            + (f" Page {page + 1} of {pages}." if pages > 1 else "")
+        ),
     ]
+    for start in range(0, len(shown), BUTTONS_PER_ROW):
+        row = shown[start : start + BUTTONS_PER_ROW]
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    _button(s.title, f"{SHOW_SECTION}:home:{start + i}", s.id)
+                    for i, s in enumerate(row)
+                ]
+            )
+        )
+    navigation = []
+    if page > 0:
+        navigation.append(_button("◀ Previous topics", f"{HOME_PAGE}:previous", str(page - 1)))
+    if page < pages - 1:
+        navigation.append(_button("More topics ▶", f"{HOME_PAGE}:next", str(page + 1)))
+    if navigation:
+        blocks.append(ActionsBlock(elements=navigation))
     return {"type": "home", "blocks": [b.to_dict() for b in blocks]}

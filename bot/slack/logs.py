@@ -7,14 +7,17 @@ them, tracebacks included.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 #: Slack token shapes: bot, user, app-level, refresh and configuration tokens.
 TOKEN_PATTERN = re.compile(r"\bx(?:ox[abposer]|app)-[A-Za-z0-9-]+")
 REDACTED = "[redacted]"
+#: Characters that could forge or garble a log line: escaped wherever they come from.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
@@ -28,6 +31,10 @@ class RedactingFormatter(logging.Formatter):
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
         return TOKEN_PATTERN.sub(REDACTED, text)
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        """One record, one line: a newline in any field cannot forge another line."""
+        return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], super().formatMessage(record))
 
     def format(self, record: logging.LogRecord) -> str:
         return self.redact(super().format(record))
@@ -80,12 +87,28 @@ def set_library_levels(level: str) -> None:
     every Web API call then formats its whole JSON body twice, which cost more than matching the
     question. Loggers of modules imported later (responses to slash commands, Socket Mode) are
     created here first, so they keep the level when their module asks for them.
+
+    Their DEBUG lines print whole request and envelope bodies, which carry what users typed,
+    so they never go below INFO.
     """
+    if logging.getLevelName(level) < logging.INFO:
+        level = "INFO"
     for name in _LATE_LOGGERS:
         logging.getLogger(name)
     for name, logger in list(logging.root.manager.loggerDict.items()):
         if name.startswith(("slack_sdk", "slack_bolt")) and isinstance(logger, logging.Logger):
             logger.setLevel(level)
+
+
+@contextlib.contextmanager
+def quiet_libraries() -> Iterator[None]:
+    """Keep Slack libraries' warnings and retry chatter out of start-up, where one line of ours
+    says what went wrong."""
+    set_library_levels("ERROR")
+    try:
+        yield
+    finally:
+        set_library_levels("INFO")
 
 
 _LATE_LOGGERS = (

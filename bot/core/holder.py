@@ -1,4 +1,4 @@
-"""The matcher the listeners share, and reloading it without a restart.
+"""The matcher every request shares, and reloading it without a restart.
 
 A reload builds a complete new matcher first and swaps it in with one assignment, so a question
 being answered keeps the matcher it started with and the next one gets the new knowledge. A broken
@@ -18,19 +18,26 @@ from bot.core.models import KnowledgeError
 
 log = logging.getLogger("tpm_bot")
 
-#: Environment variable that turns on reloading when a knowledge file changes.
-RELOAD_ENV = "TPM_BOT_RELOAD"
 #: Seconds between checks of the knowledge files' sizes and modification times.
 WATCH_INTERVAL = 1.0
 
 
 class KnowledgeHolder:
-    def __init__(self, matcher: Matcher, paths: Sequence[str] = ()) -> None:
+    """The one place a process keeps its knowledge: every reload, whether asked for by a signal
+    or by a changed file, goes through it, so the last good knowledge base is never lost."""
+
+    def __init__(self, matcher: Matcher, paths: Sequence[str] = (), cache_dir: str = "") -> None:
         self.matcher = matcher
         #: Extra knowledge files and folders (the shipped guide is always included).
         self.paths = list(paths)
+        self.cache_dir = cache_dir
         self._stamp = knowledge_stamp(self.paths)
         self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, paths: Sequence[str], cache_dir: str = "") -> KnowledgeHolder:
+        """Load the shipped guide plus `paths`; raises KnowledgeError listing every problem."""
+        return cls(load_matcher(paths, cache_dir), paths, cache_dir)
 
     def reload(self, reason: str, stamp: str | None = None) -> bool:
         """Load the knowledge files again; True if the new knowledge base is now serving."""
@@ -38,7 +45,7 @@ class KnowledgeHolder:
             # Stamp before loading: an edit made during the load is picked up by the next check.
             stamp = stamp or knowledge_stamp(self.paths)
             try:
-                matcher = load_matcher(self.paths)
+                matcher = load_matcher(self.paths, self.cache_dir)
             except KnowledgeError as error:
                 self._stamp = stamp  # do not retry the same broken files every second
                 log.error(

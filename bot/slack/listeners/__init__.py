@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from slack_bolt import App
 
-from bot.listeners import actions, commands, events
-
-if TYPE_CHECKING:
-    from slack_bolt import App
-
-    from bot.slack.holder import KnowledgeHolder
+from bot.core.holder import KnowledgeHolder
+from bot.slack.listeners import actions, commands, events
 
 
 def register(app: App, holder: KnowledgeHolder) -> None:

@@ -1,0 +1,73 @@
+"""Render a reply as plain text: the terminal's answer and every Slack message's fallback."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.models import Section
+from bot.core.replies import EXAMPLES_HEADING, Citation, Reply, citation
+
+_BOLD = re.compile(r"(?<![\w*])\*(\S(?:[^*\n]*\S)?)\*(?![\w*])")
+_LINK = re.compile(r"<((?:https?|mailto):[^<>|\s]+)\|([^<>]+)>")
+
+
+def plain(mrkdwn: str) -> str:
+    """Drop Slack's *bold* markers and show links as `label (url)`, for places that show raw
+    text (terminals, notifications)."""
+    return _LINK.sub(r"\2 (\1)", _BOLD.sub(r"\1", mrkdwn))
+
+
+def citation_text(cite: Citation) -> str:
+    parts = [p for p in (cite.publisher, f"“{cite.title}”" if cite.title else "") if p]
+    where = ", ".join(parts)
+    link = f" ({cite.link})" if cite.link else ""
+    return f"Source: {where}{link} — {cite.part}" if where else f"Source: {cite.part}"
+
+
+def topic_line(section: Section) -> str:
+    return f"• {section.title} ({section.id})"
+
+
+def _section(section: Section, *, whole: bool) -> list[str]:
+    lines = [section.title, "=" * len(section.title), plain(section.summary)]
+    if section.comparison:
+        comparison = section.comparison
+        for row in comparison.rows:
+            lines += ["", f"{row.aspect}", f"  {comparison.left}: {plain(row.left)}"]
+            lines.append(f"  {comparison.right}: {plain(row.right)}")
+    elif whole:
+        lines += ["", plain(section.body)]
+    lines += ["", citation_text(citation(section))]
+    return lines
+
+
+def render_text(reply: Reply, *, full: bool = False) -> str:
+    """The whole reply as readable text; `full` shows every section's body whatever its length."""
+    lines: list[str] = []
+    if reply.lead:
+        lines += [reply.lead, ""]
+    for section in reply.sections:
+        lines += [*_section(section, whole=full or reply.inline_bodies), ""]
+    if reply.related:
+        lines += ["Related: " + "; ".join(f"{r.title} ({r.id})" for r in reply.related), ""]
+    if reply.examples:
+        lines += [EXAMPLES_HEADING, *(f"• {q}" for q in reply.examples), ""]
+    if reply.options:
+        heading = [reply.options_heading] if reply.options_heading else []
+        lines += [*heading, *map(topic_line, reply.options), ""]
+    if reply.more_topics:
+        lines += ["Every topic: `tpm-bot topics`. Ask again with a few more words, or pick one."]
+    return "\n".join(lines).strip()
+
+
+def fallback_text(reply: Reply) -> str:
+    """The short text Slack shows in notifications and to clients that cannot show blocks."""
+    section = reply.section
+    if section is None:
+        return reply.lead or section_list(reply.options)
+    summary = f"{section.title}: {plain(section.summary)}"
+    return f"{reply.lead} {summary}" if reply.lead else summary
+
+
+def section_list(sections: tuple[Section, ...]) -> str:
+    return "; ".join(s.title for s in sections)

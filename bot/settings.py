@@ -1,0 +1,164 @@
+"""Every setting tpm-bot reads, read once by the entry point and passed down.
+
+The environment (and a `.env` file in the working folder, which never overrides it) is read here
+and nowhere else, so `TPM_BOT_KNOWLEDGE` in `.env` means the same to `ask` as to `serve`. Every
+missing or malformed setting is reported at once, so an admin fixes them in one pass instead of
+one run per mistake. Only the standard library is imported: `tpm-bot ask` loads this module too.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import NamedTuple
+
+#: Environment variable listing extra knowledge files or folders, separated by ":".
+KNOWLEDGE_ENV = "TPM_BOT_KNOWLEDGE"
+WHERE = "https://api.slack.com/apps > your app"
+#: Each Slack credential: the prefix its value starts with and where an admin finds it.
+SLACK_CREDENTIALS = {
+    "SLACK_BOT_TOKEN": ("xoxb-", f"{WHERE} > OAuth & Permissions > Bot User OAuth Token"),
+    "SLACK_SIGNING_SECRET": ("", f"{WHERE} > Basic Information > App Credentials > Signing Secret"),
+    "SLACK_APP_TOKEN": (
+        "xapp-",
+        f"{WHERE} > Basic Information > App-Level Tokens (scope connections:write)",
+    ),
+}
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+_TRUE = ("1", "true", "yes", "on")
+
+
+class StartupError(Exception):
+    """Why tpm-bot cannot start; `main` prints it and exits 2, with no traceback.
+
+    `details` are printed as they are (knowledge problems, `path:line: message`, which editors
+    jump to); each of `lines` is printed after them as `tpm-bot: <line>`.
+    """
+
+    def __init__(self, lines: list[str], details: list[str] | None = None) -> None:
+        super().__init__("\n".join([*(details or []), *lines]))
+        self.lines = lines
+        self.details = details or []
+
+
+class Settings(NamedTuple):
+    """Configuration for every command. Slack credentials are checked only by the Slack modes."""
+
+    knowledge_paths: tuple[str, ...] = ()
+    cache_dir: str = ""
+    log_level: str = "INFO"
+    reload_on_change: bool = False
+    bot_token: str = ""
+    signing_secret: str = ""
+    app_token: str = ""
+    api_url: str | None = None
+    host: str = "0.0.0.0"
+    port: int = 3000
+    web_threads: int = 16
+    problems: tuple[str, ...] = ()
+
+    def require_slack(self, *, socket_mode: bool) -> Settings:
+        """These settings if the Slack mode can start with them; else every problem at once."""
+        needed = ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN" if socket_mode else "SLACK_SIGNING_SECRET"]
+        values = {
+            "SLACK_BOT_TOKEN": self.bot_token,
+            "SLACK_SIGNING_SECRET": self.signing_secret,
+            "SLACK_APP_TOKEN": self.app_token,
+        }
+        lines = [line for name in needed if (line := _credential_problem(name, values[name]))]
+        lines += self.problems
+        if lines:
+            raise StartupError(lines)
+        return self
+
+    def secrets(self) -> list[str]:
+        """Values no log line may show."""
+        return [s for s in (self.bot_token, self.signing_secret, self.app_token) if s]
+
+
+def where_to_get(name: str) -> str:
+    """Where in Slack's app settings an admin finds the value of `name`."""
+    return SLACK_CREDENTIALS[name][1]
+
+
+def _credential_problem(name: str, value: str) -> str:
+    prefix, where = SLACK_CREDENTIALS[name]
+    if not value:
+        return f"{name} is not set; get it from {where}"
+    if prefix and not value.startswith(prefix):
+        return f"{name} must start with '{prefix}'; get it from {where}"
+    return ""
+
+
+def read_dotenv(path: str = ".env") -> dict[str, str]:
+    """KEY=VALUE lines of a .env file (comments, blanks and `export` allowed); {} if absent."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return {}
+    values = {}
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def default_cache_dir(environ: Mapping[str, str]) -> str:
+    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "tpm-bot")
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    *,
+    dotenv: str | None = ".env",
+    extra_knowledge: tuple[str, ...] = (),
+    port: int | None = None,
+) -> Settings:
+    """Read every setting; problems with general settings are kept in `problems` for the Slack
+    modes to report (the terminal commands do not need a port or log level to be right)."""
+    env = {**(read_dotenv(dotenv) if dotenv else {}), **(os.environ if environ is None else environ)}
+    problems: list[str] = []
+
+    def get(name: str, default: str = "") -> str:
+        return env.get(name, default).strip()
+
+    raw_port = get("PORT", "3000") if port is None else str(port)
+    if not raw_port.isdigit() or not 0 < int(raw_port) < 65536:
+        problems.append(f"PORT must be a port number from 1 to 65535, not {raw_port!r}")
+        raw_port = "3000"
+    raw_threads = get("WEB_THREADS", "16")
+    if not raw_threads.isdigit() or not 1 <= int(raw_threads) <= 256:
+        problems.append(f"WEB_THREADS must be a whole number from 1 to 256, not {raw_threads!r}")
+        raw_threads = "16"
+    api_url = get("SLACK_API_URL") or None
+    if api_url and not api_url.startswith(("http://", "https://")):
+        problems.append(
+            f"SLACK_API_URL must be an http(s) URL, like https://slack.com/api/, not {api_url!r}"
+        )
+        api_url = None
+    if api_url and not api_url.endswith("/"):
+        api_url += "/"
+    level = get("LOG_LEVEL", "INFO").upper()
+    if level not in LOG_LEVELS:
+        problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+        level = "INFO"
+    knowledge = [p for p in get(KNOWLEDGE_ENV).split(":") if p.strip()]
+    return Settings(
+        knowledge_paths=(*knowledge, *extra_knowledge),
+        cache_dir=get("TPM_BOT_CACHE_DIR") or default_cache_dir(env),
+        log_level=level,
+        reload_on_change=get("TPM_BOT_RELOAD").lower() in _TRUE,
+        bot_token=get("SLACK_BOT_TOKEN"),
+        signing_secret=get("SLACK_SIGNING_SECRET"),
+        app_token=get("SLACK_APP_TOKEN"),
+        api_url=api_url,
+        host=get("HOST", "0.0.0.0") or "0.0.0.0",
+        port=int(raw_port),
+        web_threads=int(raw_threads),
+        problems=tuple(problems),
+    )

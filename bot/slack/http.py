@@ -1,0 +1,161 @@
+"""The HTTP door in front of Bolt: health check, one Slack path, size cap, and the signature.
+
+Anyone on the internet can reach this URL, so a request is authenticated before anything reads
+it: the signature and timestamp are checked on the raw bytes, and a refused request costs one
+HMAC and, at most, one short log line per reason a minute, with no part of its body. Only a
+signed request is parsed and handed to Bolt; a signed but malformed one gets 400, not a
+traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from urllib.parse import parse_qsl
+
+from slack_sdk.signature import SignatureVerifier
+
+log = logging.getLogger("tpm_bot")
+
+#: Largest request body accepted; Slack's own payloads are far smaller.
+MAX_BODY_BYTES = 1_000_000
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+#: How old a request's timestamp may be (Slack's advice: five minutes).
+MAX_AGE_SECONDS = 300
+#: Refusals of one reason are logged once per this many seconds, then counted.
+REFUSAL_LOG_INTERVAL = 60.0
+
+Wsgi = Callable[[dict, Callable], Iterable[bytes]]
+
+
+class RefusalLog:
+    """Logs refused requests without letting a flood of them flood the log.
+
+    The first refusal of each reason in an interval is logged at once; the rest are counted and
+    reported in one line when the next interval begins.
+    """
+
+    def __init__(
+        self,
+        interval: float = REFUSAL_LOG_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._interval = interval
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._window_end = 0.0
+        self._counts: Counter[str] = Counter()
+
+    def refused(self, reason: str, status: int) -> None:
+        with self._lock:
+            now = self._clock()
+            if now >= self._window_end:
+                suppressed = {r: n - 1 for r, n in self._counts.items() if n > 1}
+                self._counts.clear()
+                self._window_end = now + self._interval
+            else:
+                suppressed = {}
+            self._counts[reason] += 1
+            first = self._counts[reason] == 1
+        for earlier, count in suppressed.items():
+            log.warning(
+                "kind=refused reason=%s count=%d interval_s=%d", earlier, count, self._interval
+            )
+        if first:
+            log.warning("kind=refused reason=%s status=%d", reason, status)
+
+
+def _respond(start_response: Callable, status: str, text: str) -> list[bytes]:
+    body = text.encode()
+    start_response(
+        status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
+
+
+def signature_problem(
+    verifier: SignatureVerifier, body: bytes, timestamp: str, signature: str
+) -> str:
+    """Why a request is not from Slack ("" when it is)."""
+    if not timestamp or not signature:
+        return "unsigned"
+    if not timestamp.isdigit():
+        return "bad_timestamp"
+    if abs(time.time() - int(timestamp)) > MAX_AGE_SECONDS:
+        return "stale_timestamp"
+    if not verifier.is_valid(body=body, timestamp=timestamp, signature=signature):
+        return "bad_signature"
+    return ""
+
+
+def body_problem(body: bytes, content_type: str) -> str:
+    """Why a signed body cannot be a Slack request ("" when it can)."""
+    try:
+        text = body.decode("utf-8")
+        if content_type.startswith("application/json"):
+            return "" if isinstance(json.loads(text), dict) else "malformed_body"
+        fields = dict(parse_qsl(text, keep_blank_values=True))
+        if "payload" in fields and not isinstance(json.loads(fields["payload"]), dict):
+            return "malformed_body"
+        return "" if fields else "malformed_body"
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return "malformed_body"
+
+
+def slack_door(
+    bolt_handler: Wsgi,
+    signing_secret: str,
+    refusals: RefusalLog | None = None,
+    extra_paths: Iterable[str] = (),
+) -> Wsgi:
+    """Bolt's WSGI handler behind the checks above. `extra_paths` (OAuth) go to Bolt as they are."""
+    verifier = SignatureVerifier(signing_secret)
+    refusals = refusals or RefusalLog()
+    passthrough = frozenset(extra_paths)
+
+    def refuse(start_response: Callable, reason: str, status: str) -> list[bytes]:
+        refusals.refused(reason, int(status[:3]))
+        return _respond(start_response, status, "refused")
+
+    def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == HEALTH_PATH:
+            return _respond(start_response, "200 OK", "ok")
+        if path in passthrough:
+            return bolt_handler(environ, start_response)
+        if path != EVENTS_PATH:
+            return _respond(start_response, "404 Not Found", "not found")
+        if environ.get("REQUEST_METHOD") != "POST":
+            return refuse(start_response, "not_post", "405 Method Not Allowed")
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return refuse(start_response, "bad_length", "400 Bad Request")
+        if length > MAX_BODY_BYTES:
+            return refuse(start_response, "too_large", "413 Payload Too Large")
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        problem = signature_problem(
+            verifier,
+            body,
+            environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
+            environ.get("HTTP_X_SLACK_SIGNATURE", ""),
+        )
+        if problem:
+            return refuse(start_response, problem, "401 Unauthorized")
+        problem = body_problem(body, environ.get("CONTENT_TYPE", ""))
+        if problem:
+            return refuse(start_response, problem, "400 Bad Request")
+        environ["wsgi.input"] = io.BytesIO(body)
+        try:
+            return bolt_handler(environ, start_response)
+        except Exception as error:  # Bolt answers its own errors; this is the last resort
+            log.error("kind=server_error error=%s", type(error).__name__)
+            return _respond(start_response, "500 Internal Server Error", "error")
+
+    return application

@@ -1,0 +1,122 @@
+"""Buttons and menus: show a topic, read a whole section, browse every topic, page the App
+Home tab, and share an ephemeral answer in the channel."""
+
+from __future__ import annotations
+
+import re
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.core.holder import KnowledgeHolder
+from bot.core.models import Section
+from bot.core.replies import help_reply, section_reply
+from bot.slack.blocks import (
+    HOME_PAGE,
+    PICK_SECTION,
+    SHARE,
+    SHOW_FULL,
+    SHOW_SECTION,
+    SHOW_TOPICS,
+    Message,
+    home_view,
+    render_blocks,
+)
+from bot.slack.listeners.handled import Handled, logged
+
+#: Web API errors that mean the bot may not post in the channel where Share was clicked.
+CANNOT_POST = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action"}
+CANNOT_SHARE = (
+    "I can't post in this channel, so the answer stays visible only to you. "
+    "Invite me with `/invite <@{bot}>` and click Share again."
+)
+
+
+def _clicked_value(body: dict) -> str:
+    """A button's value, or the option picked in a select menu."""
+    action = body["actions"][0]
+    return action.get("value") or (action.get("selected_option") or {}).get("value", "")
+
+
+def _deliver(body: dict, message: Message, respond: Respond, client: WebClient) -> None:
+    """Show a reply where the click happened: App Home → DM, ephemeral → ephemeral,
+    a channel message → its thread."""
+    container = body.get("container", {})
+    if container.get("type") == "view":
+        client.chat_postMessage(channel=body["user"]["id"], **message.as_kwargs())
+    elif container.get("is_ephemeral"):
+        respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
+    else:
+        posted = body.get("message", {})
+        client.chat_postMessage(
+            channel=container.get("channel_id") or body["channel"]["id"],
+            thread_ts=posted.get("thread_ts") or posted.get("ts") or container.get("message_ts"),
+            **message.as_kwargs(),
+        )
+
+
+def register(app: App, holder: KnowledgeHolder) -> None:
+    def clicked_section(body: dict) -> Section | None:
+        """The section a click names, or None if a reload removed it."""
+        return holder.matcher.kb.get(_clicked_value(body))
+
+    def show(body: dict, respond: Respond, client: WebClient, *, full: bool) -> Handled:
+        section = clicked_section(body)
+        if section is None:
+            return Handled("gone")
+        ephemeral = bool(body.get("container", {}).get("is_ephemeral"))
+        reply = section_reply(section, holder.matcher.kb)
+        message = render_blocks(reply, shareable=ephemeral and not full, full=full)
+        _deliver(body, message, respond, client)
+        return Handled("full" if full else "topic", section.id)
+
+    @app.action(re.compile(rf"^(?:{SHOW_SECTION}|{PICK_SECTION})(?::.*)?$"))
+    @logged("button")
+    def on_show_section(ack: Ack, body: dict, respond: Respond, client: WebClient) -> Handled:
+        ack()
+        return show(body, respond, client, full=False)
+
+    @app.action(re.compile(rf"^{SHOW_FULL}(?::.*)?$"))
+    @logged("button")
+    def on_show_full(ack: Ack, body: dict, respond: Respond, client: WebClient) -> Handled:
+        ack()
+        return show(body, respond, client, full=True)
+
+    @app.action(SHOW_TOPICS)
+    @logged("button")
+    def on_show_topics(ack: Ack, body: dict, respond: Respond, client: WebClient) -> Handled:
+        ack()
+        _deliver(body, render_blocks(help_reply(holder.matcher.kb)), respond, client)
+        return Handled("topics")
+
+    @app.action(re.compile(rf"^{HOME_PAGE}(?::.*)?$"))
+    @logged("button")
+    def on_home_page(ack: Ack, body: dict, client: WebClient) -> Handled:
+        ack()
+        value = _clicked_value(body)
+        page = int(value) if value.isdigit() else 0
+        client.views_publish(user_id=body["user"]["id"], view=home_view(holder.matcher.kb, page))
+        return Handled(f"page={page}")
+
+    @app.action(SHARE)
+    @logged("button")
+    def on_share(
+        ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext
+    ) -> Handled:
+        ack()
+        section = clicked_section(body)
+        if section is None:
+            return Handled("gone")
+        reply = section_reply(section, holder.matcher.kb)
+        message = render_blocks(reply, shared_by=body["user"]["id"])
+        try:
+            client.chat_postMessage(channel=body["channel"]["id"], **message.as_kwargs())
+        except SlackApiError as error:
+            if error.response.get("error") not in CANNOT_POST:
+                raise
+            text = CANNOT_SHARE.format(bot=context.bot_user_id or "tpm-bot")
+            respond(response_type="ephemeral", replace_original=False, text=text)
+            raise  # still logged, with its context, by the app's error handler
+        respond(delete_original=True)
+        return Handled("share", section.id)

@@ -1,0 +1,134 @@
+"""Run the Slack app: over HTTP (`tpm-bot serve`) or in Socket Mode (`tpm-bot socket`).
+
+Both modes share one life cycle, in one process that owns all the state (knowledge, retry
+memory, replies in flight): replies are computed on a thread pool after Slack has been
+acknowledged; SIGTERM stops taking new work and finishes the replies in flight (platforms wait
+about 30 s before they kill); SIGHUP reloads the knowledge files in place, keeping the last good
+knowledge base, and with TPM_BOT_RELOAD=1 an edited file is picked up on its own.
+
+HTTP is served by waitress, which reads every request whole on its I/O thread before a request
+thread sees it: a client that sends a byte a second, or nothing at all, holds a socket, never a
+thread, so Slack's deliveries keep being acknowledged while it lasts.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import signal
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from types import FrameType
+
+from bot.core.holder import KnowledgeHolder
+from bot.settings import Settings
+from bot.slack.app import build_app, slack_refused
+from bot.slack.http import MAX_BODY_BYTES, Wsgi, slack_door
+from bot.slack.logs import configure_logging
+
+#: Threads that compute and send replies after the ack. Sending is mostly waiting on Slack,
+#: and a rate-limited send sleeps for its Retry-After, so there are more threads than cores.
+REPLY_THREADS = 32
+#: Seconds a connection may stay silent before it is closed.
+IDLE_SECONDS = 20
+#: Open connections at most; slow or idle ones cost a socket each, not a thread.
+MAX_CONNECTIONS = 1000
+
+log = logging.getLogger("tpm_bot")
+
+
+def drain(replies: ThreadPoolExecutor) -> None:
+    log.info("kind=shutdown decision=draining")
+    replies.shutdown(wait=True)
+    log.info("kind=shutdown decision=drained")
+
+
+def _reload_in_background(holder: KnowledgeHolder) -> None:
+    """SIGHUP: reload off the signal handler, so serving and SIGTERM are never held up."""
+    threading.Thread(target=holder.reload, args=("sighup",), name="reload", daemon=True).start()
+
+
+def _started(mode: str, settings: Settings, holder: KnowledgeHolder, where: str) -> None:
+    log.info(
+        "kind=start mode=%s %s sections=%d knowledge_files=%d reload_on_change=%s",
+        mode,
+        where,
+        len(holder.matcher.kb.sections),
+        len(holder.matcher.kb.files),
+        "on" if settings.reload_on_change else "off",
+    )
+
+
+def serve_wsgi(application: Wsgi, settings: Settings) -> None:
+    """Serve a WSGI app with waitress until SIGTERM or SIGINT, then close every connection."""
+    from waitress import create_server
+
+    server = create_server(
+        application,
+        host=settings.host,
+        port=settings.port,
+        threads=settings.web_threads,
+        channel_timeout=IDLE_SECONDS,
+        cleanup_interval=max(IDLE_SECONDS // 4, 1),
+        connection_limit=MAX_CONNECTIONS,
+        max_request_body_size=MAX_BODY_BYTES,
+        asyncore_use_poll=True,  # select() stops at 1,024 open sockets
+        ident="tpm-bot",
+    )
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(0)  # waitress's loop closes the server on SystemExit
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    # Everything built so far (the knowledge index, Bolt) lives as long as the process: take it
+    # out of the garbage collector's full sweeps, which otherwise walk it again under load.
+    gc.freeze()
+    server.run()
+
+
+def serve_http(settings: Settings, holder: KnowledgeHolder) -> int:
+    """`tpm-bot serve`. Raises StartupError when Slack refuses the token or cannot be reached."""
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+    configure_logging(settings.log_level, settings.secrets())
+    replies = ThreadPoolExecutor(REPLY_THREADS, thread_name_prefix="reply")
+    app = build_app(settings, holder, replies)
+    application = slack_door(SlackRequestHandler(app), settings.signing_secret)
+    signal.signal(signal.SIGHUP, lambda *_: _reload_in_background(holder))
+    if settings.reload_on_change:
+        holder.watch()
+    _started("http", settings, holder, f"bind={settings.host}:{settings.port}")
+    serve_wsgi(application, settings)
+    drain(replies)
+    return 0
+
+
+def serve_socket_mode(settings: Settings, holder: KnowledgeHolder) -> int:
+    """`tpm-bot socket`. Raises StartupError when Slack refuses a token or cannot be reached."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
+
+    configure_logging(settings.log_level, settings.secrets())
+    replies = ThreadPoolExecutor(REPLY_THREADS, thread_name_prefix="reply")
+    # The handler opens its connection through the app's own Web API client, so SLACK_API_URL,
+    # timeouts and retry handlers apply to Socket Mode too.
+    handler = SocketModeHandler(build_app(settings, holder, replies), settings.app_token)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGHUP, lambda *_: _reload_in_background(holder))
+    if settings.reload_on_change:
+        holder.watch()
+    gc.freeze()
+    try:
+        handler.connect()
+    except (SlackApiError, OSError) as error:
+        raise slack_refused(error, "SLACK_APP_TOKEN", settings.api_url) from None
+    _started("socket", settings, holder, "connection=open")
+    stop.wait()
+    # Stop receiving first (envelopes already received are acknowledged and handed over), then
+    # finish every reply in flight.
+    handler.close()
+    drain(replies)
+    return 0
