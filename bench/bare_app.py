@@ -1,6 +1,6 @@
 """The load benchmark's baseline: a bare Bolt app that answers every mention with a fixed text.
 
-It runs behind exactly what `tpm-bot serve` runs behind (the same gunicorn settings, WSGI wrapper,
+It runs behind exactly what `tpm-bot serve` runs behind (the same waitress settings, HTTP door,
 Web API client with its retry handlers, and reply thread pool), so the benchmark measures what
 tpm-bot's own work costs: matching, rendering, de-duplication and logging.
 """
@@ -12,18 +12,21 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.settings import load_settings
 from bot.slack.app import web_client
-from bot.slack.logs import set_library_levels
-from bot.slack.run import REPLY_THREADS, serve_wsgi, wsgi_app
-from bot.slack.settings import settings_or_exit
+from bot.slack.http import slack_door
+from bot.slack.logs import configure_logging, set_library_levels
+from bot.slack.server import REPLY_THREADS, serve_wsgi
 
 
 def main() -> None:
-    settings = settings_or_exit(socket_mode=False)
+    settings = load_settings().require_slack(socket_mode=False)
+    configure_logging(settings.log_level, settings.secrets())
     app = App(
-        signing_secret=settings.signing_secret or "",
+        signing_secret=settings.signing_secret,
         client=web_client(settings),
         listener_executor=ThreadPoolExecutor(REPLY_THREADS),
+        request_verification_enabled=False,  # the door checks signatures, as for tpm-bot
     )
 
     @app.event("app_mention")
@@ -31,7 +34,7 @@ def main() -> None:
         say(text="Thanks for asking!", thread_ts=event["ts"])
 
     set_library_levels(settings.log_level)
-    serve_wsgi(wsgi_app(SlackRequestHandler(app)), settings.port, settings.log_level)
+    serve_wsgi(slack_door(SlackRequestHandler(app), settings.signing_secret), settings)
 
 
 if __name__ == "__main__":

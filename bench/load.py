@@ -10,7 +10,7 @@ p99, replies delivered, lost and duplicated, non-200 responses, errors in the se
 peak RSS (server processes summed); then tpm-bot / bare ratios. Every run is bounded: it stops
 waiting for replies after --settle seconds without progress.
 
-Both servers run the same gunicorn settings and the same Web API client (see bench/bare_app.py).
+Both servers run the same waitress settings and the same Web API client (see bench/bare_app.py).
 The fake API is tests/fake_slack.py in its own process, so it does not share a GIL with either.
 By default the OS places all three programs on the machine's cores, as the issue's set-up
 describes. With --pin (two or more cores) the server under test gets core 0 to itself and the
@@ -217,7 +217,7 @@ def wait_for_replies(api_url: str, total: int, settle: float) -> dict:
 
 
 def peak_rss_mb(pid: int) -> float:
-    """Peak resident memory of a process and its children (gunicorn master + worker)."""
+    """Peak resident memory of a process and its children (one process since the move to waitress)."""
     pids = [pid]
     try:
         for task in os.listdir(f"/proc/{pid}/task"):

@@ -121,7 +121,10 @@ def load_settings(
 ) -> Settings:
     """Read every setting; problems with general settings are kept in `problems` for the Slack
     modes to report (the terminal commands do not need a port or log level to be right)."""
-    env = {**(read_dotenv(dotenv) if dotenv else {}), **(os.environ if environ is None else environ)}
+    env = {
+        **(read_dotenv(dotenv) if dotenv else {}),
+        **(os.environ if environ is None else environ),
+    }
     problems: list[str] = []
 
     def get(name: str, default: str = "") -> str:

@@ -8,10 +8,16 @@ import sys
 import textwrap
 
 
-def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None):
+def run_cli(
+    *args: str,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+):
     """Run `tpm-bot` as a real process, the way a user does."""
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
         input=stdin,
         capture_output=True,
         text=True,
@@ -43,8 +49,9 @@ TEAM_FILE = textwrap.dedent(
 BROADCASTS = ("<!channel>", "<!here>", "<!everyone>", "<!subteam", "<@")
 
 
-def slack_limit_problems(message: dict) -> list[str]:
-    """Every way a chat.postMessage payload breaks Slack's published limits (empty if none)."""
+def slack_limit_problems(message: dict, max_blocks: int = 50) -> list[str]:
+    """Every way a chat.postMessage payload (or, with max_blocks=100, a view) breaks Slack's
+    published limits (empty if none)."""
     problems = []
     blocks = message.get("blocks", [])
     text = message.get("text") or ""
@@ -52,7 +59,7 @@ def slack_limit_problems(message: dict) -> list[str]:
         problems.append("no text fallback")
     if len(text) > 40_000:
         problems.append("text fallback over 40,000 characters")
-    if len(blocks) > 50:
+    if len(blocks) > max_blocks:
         problems.append(f"{len(blocks)} blocks")
     action_ids = []
     for block in blocks:
@@ -68,10 +75,18 @@ def slack_limit_problems(message: dict) -> list[str]:
         if kind == "actions":
             if len(block["elements"]) > 25:
                 problems.append("more than 25 buttons in a row")
-            for button in block["elements"]:
-                action_ids.append(button["action_id"])
-                if len(button["text"]["text"]) > 75 or len(button.get("value", "")) > 2000:
+            for element in block["elements"]:
+                action_ids.append(element["action_id"])
+                if element["type"] == "button" and (
+                    len(element["text"]["text"]) > 75 or len(element.get("value", "")) > 2000
+                ):
                     problems.append("button over its limits")
+                if element["type"] == "static_select":
+                    options = element["options"]
+                    if not 1 <= len(options) <= 100 or any(
+                        len(o["text"]["text"]) > 75 or len(o["value"]) > 150 for o in options
+                    ):
+                        problems.append("select menu over its limits")
         if kind == "context" and len(block["elements"]) > 10:
             problems.append("context over 10 elements")
     if len(action_ids) != len(set(action_ids)):

@@ -18,7 +18,10 @@ def test_ask_prints_the_section_as_readable_text() -> None:
     assert lines[0] == "Senior Technical Product Manager"
     assert set(lines[1]) == {"="}
     assert "product lines" in result.stdout
-    assert "Source: “At What Level is a Technical Product Manager? > 2." in result.stdout
+    assert (
+        "Source: Emeritus, “Who is a Technical Product Manager? A Complete Guide” — "
+        "Senior Technical Product Manager"
+    ) in result.stdout
     assert "Related: TPM levels and seniority (levels)" in result.stdout
     assert "*" not in result.stdout, "Slack bold markers are not shown in a terminal"
 
@@ -27,15 +30,27 @@ def test_ask_says_honestly_when_the_guide_does_not_cover_it() -> None:
     result = run_cli("ask", "how", "do", "I", "become", "a", "pilot?")
     assert result.returncode == 0
     assert result.stdout.startswith("The guide doesn't cover that")
-    assert "• Technical Product Manager salary in India (salary-india)" in result.stdout
+    assert "The nearest topics it does cover:\n• " in result.stdout
+    assert "Every topic: `tpm-bot topics`" in result.stdout
 
 
 def test_ask_json_has_exactly_the_documented_shape() -> None:
     result = run_cli("ask", "--json", "tpm salary in india")
     payload = json.loads(result.stdout)
-    assert set(payload) == {"query", "status", "section", "score", "candidates", "text"}
+    assert set(payload) == {
+        "query",
+        "status",
+        "intent",
+        "section",
+        "not_covered",
+        "also",
+        "score",
+        "candidates",
+        "text",
+    }
     assert payload["query"] == "tpm salary in india"
-    assert payload["status"] == "answer"
+    assert payload["status"] == "answer" and payload["intent"] == "question"
+    assert payload["not_covered"] is None and payload["also"] == []
     assert payload["section"] == {
         "id": "salary-india",
         "title": "Technical Product Manager salary in India",
@@ -63,13 +78,62 @@ def test_ask_json_stdin_answers_one_line_per_question() -> None:
     questions = ["what is a tpm", "hi", "", "tpm vs pm"]
     result = run_cli("ask", "--json", "-", stdin="\n".join(questions) + "\n")
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["query"] for r in rows] == ["what is a tpm", "hi", "tpm vs pm"]
+    assert [r["query"] for r in rows] == questions, "one line out for every line in"
     assert [r["section"] and r["section"]["id"] for r in rows] == [
         "what-is-a-tpm",
         None,
+        None,
         "pm-vs-tpm",
     ]
+    assert [r["intent"] for r in rows] == ["question", "help", "help", "question"]
+    assert rows[2]["status"] == "none"
     assert "Ask in your own words" in rows[1]["text"]
+
+
+def test_ask_conversation_reads_stdin_as_conversations_split_by_blank_lines() -> None:
+    stdin = "how much does a tpm earn\nwhat are the levels\n\n\nwhat is a tpm\n"
+    result = run_cli("ask", "--json", "--conversation", "-", stdin=stdin)
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["query"] for r in rows] == [
+        "how much does a tpm earn",
+        "what are the levels",
+        "what is a tpm",
+    ]
+    assert rows[0]["section"]["id"] == "salary-india"
+
+
+def test_settings_in_a_dotenv_file_apply_to_every_command(tmp_path: Path) -> None:
+    (tmp_path / "team.yaml").write_text(TEAM_FILE, encoding="utf-8")
+    (tmp_path / ".env").write_text(f"TPM_BOT_KNOWLEDGE={tmp_path / 'team.yaml'}\n")
+    result = run_cli("ask", "--json", "when are tpms on call", cwd=tmp_path)
+    assert json.loads(result.stdout)["section"]["id"] == "team-oncall"
+    assert "team-oncall" in run_cli("topics", cwd=tmp_path).stdout
+
+
+def test_validate_checks_a_file_together_with_the_shipped_guide(tmp_path: Path) -> None:
+    path = tmp_path / "team.yaml"
+    path.write_text(TEAM_FILE, encoding="utf-8")  # related: [responsibilities], a shipped id
+    result = run_cli("validate", str(path))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.startswith("OK: 18 sections in 2 files")
+    alone = run_cli("validate", "--alone", str(path))
+    assert alone.returncode == 1
+    assert "related id 'responsibilities' does not exist" in alone.stdout
+
+
+def test_serve_reports_every_missing_setting_at_once(tmp_path: Path) -> None:
+    env = {"SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": "", "PORT": "http", "LOG_LEVEL": "LOUD"}
+    result = run_cli("serve", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines == [
+        "tpm-bot: SLACK_BOT_TOKEN is not set; get it from https://api.slack.com/apps > your app "
+        "> OAuth & Permissions > Bot User OAuth Token",
+        "tpm-bot: SLACK_SIGNING_SECRET is not set; get it from https://api.slack.com/apps > your "
+        "app > Basic Information > App Credentials > Signing Secret",
+        "tpm-bot: PORT must be a port number from 1 to 65535, not 'http'",
+        "tpm-bot: LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, not 'LOUD'",
+    ]
 
 
 def test_topics_lists_every_section_id_and_title(kb) -> None:

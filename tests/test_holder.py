@@ -8,12 +8,11 @@ from pathlib import Path
 
 from helpers import TEAM_FILE
 
-from bot.core.cache import load_matcher
-from bot.slack.holder import KnowledgeHolder
+from bot.core.holder import KnowledgeHolder
 
 
 def holder_for(path: Path) -> KnowledgeHolder:
-    return KnowledgeHolder(load_matcher([str(path)]), [str(path)])
+    return KnowledgeHolder.load([str(path)])
 
 
 def touch_later(path: Path, text: str) -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import yaml
 
-from bot.listeners import register
-from bot.listeners.commands import COMMANDS
-from bot.slack.holder import KnowledgeHolder
+from bot.core.holder import KnowledgeHolder
+from bot.slack.listeners import register
+from bot.slack.listeners.commands import COMMANDS
 
 MANIFEST = yaml.safe_load(
     (Path(__file__).resolve().parent.parent / "manifest.yml").read_text("utf-8")
@@ -17,6 +17,8 @@ EVENT_FOR_LISTENER = {
     "app_mention": "app_mention",
     "message": "message.im",
     "app_home_opened": "app_home_opened",
+    "app_uninstalled": "app_uninstalled",
+    "tokens_revoked": "tokens_revoked",
 }
 
 

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from bot.core.loader import load_knowledge
 from bot.core.markup import MAX_QUESTION_CHARS, clean_slack_text
 from bot.core.models import KnowledgeError
-from bot.core.replies import reply_text
-from bot.slack.blocks import answer_reply, home_view, reply_for
+from bot.core.plaintext import render_text
+from bot.core.replies import compose, section_reply
+from bot.slack.blocks import home_view, render_blocks
 
 SLACK_MARKUP = [
     "<!channel>",
@@ -100,21 +101,21 @@ def test_every_reply_fits_slack_and_never_carries_user_markup(
     matcher, kb, question: str, shareable: bool
 ) -> None:
     result = matcher.match(question)
-    message = reply_for(result, kb, shareable=shareable).as_kwargs()
+    reply = compose(result, kb)
+    message = render_blocks(reply, shareable=shareable).as_kwargs()
     assert slack_limit_problems(message) == []
     rendered = json.dumps(message, ensure_ascii=False)
     assert not any(marker in rendered for marker in BROADCASTS)
     assert "EVIL" not in rendered and "evil.example" not in rendered
-    assert reply_text(result, kb).strip()
+    assert render_text(reply).strip()
 
 
 @pytest.mark.parametrize("full", [False, True])
 @pytest.mark.parametrize("shared_by", [None, "U1"])
 def test_every_section_renders_within_limits_in_every_form(kb, full, shared_by) -> None:
     for section in kb.sections:
-        message = answer_reply(
-            section, kb, shareable=True, full=full, shared_by=shared_by
-        ).as_kwargs()
+        reply = section_reply(section, kb)
+        message = render_blocks(reply, shareable=True, full=full, shared_by=shared_by).as_kwargs()
         assert slack_limit_problems(message) == [], section.id
     assert slack_limit_problems({"text": "home", **home_view(kb)}) == []
 

@@ -99,7 +99,6 @@ def test_sighup_reloads_an_edit_and_keeps_the_last_good_knowledge_on_a_broken_on
         edit(team_file, TEAM_FILE.replace(OLD_TITLE, NEW_TITLE))
         bot.process.send_signal(signal.SIGHUP)
         bot.wait_for_output("kind=reload reason=sighup decision=loaded")
-        bot.wait_for_output("Worker exiting")  # the worker with the old knowledge has retired
         assert ask_on_call(bot, slack) == NEW_TITLE
 
         edit(team_file, BROKEN)
@@ -145,3 +144,38 @@ def test_sighup_reloads_in_socket_mode(slack, team_file) -> None:
     finally:
         bot.stop()
         sockets.close()
+
+
+def test_a_retry_arriving_after_a_reload_is_not_answered_again(slack, team_file) -> None:
+    bot = BotProcess("serve", slack.url, TPM_BOT_KNOWLEDGE=str(team_file))
+    try:
+        bot.wait_until_healthy()
+        event = mention("<@UBOT> what is a tpm", "7.1")
+        assert send_event(bot.base, event, "EvL7")[0] == 200
+        slack.wait_for("chat.postMessage")
+        bot.process.send_signal(signal.SIGHUP)
+        bot.wait_for_output("kind=reload reason=sighup decision=loaded")
+        retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+        assert send_event(bot.base, event, "EvL7", headers=retry)[0] == 200
+        bot.wait_for_output("kind=retry event_id=EvL7 decision=skipped")
+        time.sleep(0.3)
+        assert len(slack.calls_to("chat.postMessage")) == 1
+    finally:
+        bot.stop()
+
+
+def test_sighup_after_a_broken_edit_keeps_the_last_good_not_the_start_up_copy(
+    slack, team_file
+) -> None:
+    bot = BotProcess("serve", slack.url, TPM_BOT_KNOWLEDGE=str(team_file), TPM_BOT_RELOAD="1")
+    try:
+        bot.wait_until_healthy()
+        edit(team_file, TEAM_FILE.replace(OLD_TITLE, NEW_TITLE))
+        bot.wait_for_output("reason=file_changed decision=loaded")
+        edit(team_file, BROKEN)
+        bot.wait_for_output("reason=file_changed decision=kept_last_good")
+        bot.process.send_signal(signal.SIGHUP)
+        bot.wait_for_output("reason=sighup decision=kept_last_good")
+        assert ask_on_call(bot, slack) == NEW_TITLE
+    finally:
+        bot.stop()

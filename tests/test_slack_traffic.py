@@ -103,7 +103,9 @@ def test_bots_the_bot_itself_and_system_messages_get_no_reply(bot, slack, extra)
         {"type": "function_executed", "function": {"callback_id": "f"}, "inputs": {}},
         {"type": "message", "channel_type": "channel", "user": "U1", "text": MARKER, "ts": "1"},
     ],
-    ids=lambda event: event["type"] + ("/" + event.get("channel_type", "") if "channel_type" in event else ""),
+    ids=lambda event: (
+        event["type"] + ("/" + event.get("channel_type", "") if "channel_type" in event else "")
+    ),
 )
 def test_events_the_bot_does_not_handle_are_acknowledged_with_one_line(bot, slack, event) -> None:
     status, _ = send_event(bot, event, "EvT3")

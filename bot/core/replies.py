@@ -150,7 +150,11 @@ def compose(result: MatchResult, kb: KnowledgeBase) -> Reply:
     section = result.section
     if section is not None:
         shown = (section, *(s for s in result.also if s.id != section.id))
-        lead = not_covered_lead(result.not_covered or "all of that") if result.status == "partial" else ""
+        lead = (
+            not_covered_lead(result.not_covered or "all of that")
+            if result.status == "partial"
+            else ""
+        )
         return sections_reply(shown, kb, lead=lead)
     options = tuple(c.section for c in result.candidates[:MAX_OPTIONS])
     if result.status == "suggest":

@@ -126,14 +126,18 @@ def topic_picker(sections: tuple[Section, ...], prefix: str = "") -> list[Block]
     menus = []
     for start in range(0, len(sections), SELECT_OPTIONS):
         chunk = sections[start : start + SELECT_OPTIONS]
-        placeholder = "Pick a topic" if len(sections) <= SELECT_OPTIONS else (
-            f"Topics {start + 1}–{start + len(chunk)}"
+        placeholder = (
+            "Pick a topic"
+            if len(sections) <= SELECT_OPTIONS
+            else (f"Topics {start + 1}–{start + len(chunk)}")
         )
         menus.append(
             StaticSelectElement(
                 placeholder=PlainTextObject(text=placeholder),
                 action_id=f"{PICK_SECTION}:{prefix}{start}",
-                options=[Option(value=s.id, text=PlainTextObject(text=label(s.title))) for s in chunk],
+                options=[
+                    Option(value=s.id, text=PlainTextObject(text=label(s.title))) for s in chunk
+                ],
             )
         )
     return [
@@ -169,7 +173,9 @@ def citation_mrkdwn(cite: Citation) -> str:
     title = escape_mrkdwn(cite.title)
     if title and cite.link:
         title = f"<{cite.link}|{title}>"
-    where = ", ".join(p for p in (escape_mrkdwn(cite.publisher), f"_{title}_" if title else "") if p)
+    where = ", ".join(
+        p for p in (escape_mrkdwn(cite.publisher), f"_{title}_" if title else "") if p
+    )
     part = escape_mrkdwn(cite.part)
     return f"Source: {where} — {part}" if where else f"Source: {part}"
 

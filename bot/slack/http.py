@@ -73,9 +73,7 @@ class RefusalLog:
 
 def _respond(start_response: Callable, status: str, text: str) -> list[bytes]:
     body = text.encode()
-    start_response(
-        status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]
-    )
+    start_response(status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
     return [body]
 
 

@@ -32,7 +32,7 @@ class RedactingFormatter(logging.Formatter):
             text = text.replace(secret, REDACTED)
         return TOKEN_PATTERN.sub(REDACTED, text)
 
-    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+    def formatMessage(self, record: logging.LogRecord) -> str:
         """One record, one line: a newline in any field cannot forge another line."""
         return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], super().formatMessage(record))
 
