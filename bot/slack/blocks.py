@@ -50,7 +50,7 @@ BUTTONS_PER_ROW = 5
 #: Topics per page of the App Home tab.
 HOME_PAGE_SIZE = 20
 
-_LINK = re.compile(r"<(?:https?|mailto):[^<>|\s]+(?:\|[^<>]+)?>")
+_LINK = re.compile(r"<((?:https?|mailto):[^<>|\s]+)(?:\|([^<>]+))?>")
 
 
 class Message:
@@ -76,7 +76,8 @@ def escape_mrkdwn(text: str) -> str:
     out, last = [], 0
     for link in _LINK.finditer(text):
         out.append(_escape(text[last : link.start()]))
-        out.append(link.group(0))
+        target, shown = link.group(1), link.group(2)
+        out.append(f"<{target}|{_escape(shown)}>" if shown else f"<{target}>")
         last = link.end()
     out.append(_escape(text[last:]))
     return "".join(out)
