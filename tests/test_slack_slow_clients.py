@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import contextlib
 import time
 
 from slack_harness import mention, send_event
@@ -30,10 +31,8 @@ def test_forty_slow_connections_do_not_stop_acknowledgements(http_bot, slack) ->
         while not stop.wait(0.5) and position < len(header):
             for number, connection in sockets:
                 if number % 2 == 0:
-                    try:
+                    with contextlib.suppress(OSError):
                         connection.sendall(header[position : position + 1])
-                    except OSError:
-                        pass
             position += 1
 
     dribbler = threading.Thread(target=dribble, daemon=True)
