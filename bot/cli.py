@@ -137,11 +137,15 @@ def _cmd_topics(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from bot.core.loader import load_knowledge
 
+    paths = [*args.knowledge, *args.paths]
+    if args.alone and not paths:
+        print("tpm-bot validate: --alone needs a PATH to check", file=sys.stderr)
+        return 2
     try:
-        if args.paths:
-            kb = load_knowledge(args.paths, include_shipped=False)
+        if args.alone:
+            kb = load_knowledge(paths, include_shipped=False)
         else:
-            kb = load_knowledge(knowledge_paths(args.knowledge))
+            kb = load_knowledge(knowledge_paths(paths))
     except KnowledgeError as error:
         for problem in error.problems:
             print(problem)
@@ -202,9 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser(
         "validate",
         parents=[knowledge],
-        help="check knowledge files; no PATH checks the shipped guide plus configured extras",
+        help="check knowledge files together with the shipped guide and configured extras",
     )
     validate.add_argument("paths", nargs="*", metavar="PATH", help="knowledge files or folders")
+    validate.add_argument(
+        "--alone", action="store_true", help="check only the PATHs, without the shipped guide"
+    )
     validate.set_defaults(run=_cmd_validate)
 
     serve = commands.add_parser(
