@@ -138,13 +138,16 @@ def serve_http(extra: Sequence[str], port: int | None = None) -> int:
 def serve_socket_mode(extra: Sequence[str]) -> int:
     settings = settings_or_exit(socket_mode=True)
     holder = KnowledgeHolder(load_or_exit(extra), knowledge_paths(extra))
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
     from slack_sdk.errors import SlackApiError
+
+    from bot.slack.socket_client import HealthCheckedSocketModeHandler
 
     replies = ThreadPoolExecutor(REPLY_THREADS, thread_name_prefix="reply")
     # The handler opens its connection through the app's own Web API client, so SLACK_API_URL,
     # timeouts and retry handlers apply to Socket Mode too.
-    handler = SocketModeHandler(_app_or_exit(settings, holder, replies), settings.app_token)
+    handler = HealthCheckedSocketModeHandler(
+        _app_or_exit(settings, holder, replies), settings.app_token
+    )
     stop = threading.Event()
     reload_requested = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
