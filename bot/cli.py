@@ -177,7 +177,20 @@ def _cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.loader import load_knowledge
 
-    paths = [*args.paths] if args.paths else list(settings.knowledge_paths)
+    # Alone: just the files named. Otherwise they are checked with the shipped guide and the
+    # configured extras, as the bot would load them (each file once, however often it is named).
+    named = (
+        [*args.knowledge, *args.paths]
+        if args.alone
+        else [
+            *settings.knowledge_paths,
+            *args.paths,
+        ]
+    )
+    paths = list({os.path.abspath(os.path.expanduser(p)): p for p in named}.values())
+    if args.alone and not paths:
+        print("tpm-bot validate: --alone needs a PATH to check", file=sys.stderr)
+        return 2
     try:
         kb = load_knowledge(paths, include_shipped=not args.alone)
     except KnowledgeError as error:
@@ -253,14 +266,11 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser(
         "validate",
         parents=[knowledge],
-        help="check knowledge files together with the shipped guide (no PATH: the configured "
-        "extras)",
+        help="check knowledge files together with the shipped guide and configured extras",
     )
     validate.add_argument("paths", nargs="*", metavar="PATH", help="knowledge files or folders")
     validate.add_argument(
-        "--alone",
-        action="store_true",
-        help="check the files on their own, without the shipped guide",
+        "--alone", action="store_true", help="check only the PATHs, without the shipped guide"
     )
     validate.set_defaults(run=_cmd_validate)
 

@@ -198,3 +198,22 @@ def test_cli_does_not_import_slack_libraries() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] in ("[]", "['yaml']")
     assert "slack" not in out.stdout.splitlines()[-1]
+
+
+def test_validate_checks_a_team_file_together_with_the_shipped_guide(tmp_path: Path) -> None:
+    path = tmp_path / "team.yaml"
+    path.write_text(TEAM_FILE, encoding="utf-8")  # the README's example: related to a shipped id
+    result = run_cli("validate", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("OK: 18 sections in 2 files")
+
+
+def test_validate_alone_checks_only_the_given_file(tmp_path: Path) -> None:
+    path = tmp_path / "team.yaml"
+    path.write_text(TEAM_FILE, encoding="utf-8")
+    result = run_cli("validate", "--alone", str(path))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{path}:10: related id 'responsibilities' does not exist"
+    ]
+    assert run_cli("validate", "--alone").returncode == 2

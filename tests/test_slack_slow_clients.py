@@ -7,9 +7,9 @@ keep arriving, and each must be acknowledged well within Slack's 3 seconds.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
-import contextlib
 import time
 
 from slack_harness import mention, send_event

@@ -175,3 +175,21 @@ def test_broken_extra_knowledge_stops_the_cli_with_exit_2(tmp_path: Path) -> Non
     assert result.stderr.startswith(f"{path}:")
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_a_tab_used_for_indentation_is_called_a_tab(tmp_path: Path) -> None:
+    path = write(tmp_path, "sections:\n" + section().replace("    title:", "\ttitle:"))
+    assert problems(path) == [f"{path}:3: a tab character is used for indentation; use spaces"]
+
+
+def test_a_section_with_errors_still_gets_its_duplicate_and_related_checks(
+    tmp_path: Path,
+) -> None:
+    broken = section(related="nope").replace("title: Alpha", "title: [a, b]")
+    text = "sections:\n" + section(alias="first", question="first?") + broken
+    path = write(tmp_path, text)
+    assert problems(path) == [
+        f"{path}:11: section 'alpha' title must be text",
+        f"{path}:10: duplicate id 'alpha'; first defined at {path}:2",
+        f"{path}:16: related id 'nope' does not exist",
+    ]

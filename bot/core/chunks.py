@@ -10,6 +10,18 @@ SECTION_TEXT_LIMIT = 3000
 HEADER_LIMIT = 150
 #: Slack's limit for one field of a section block.
 FIELD_LIMIT = 2000
+#: Slack's limit for the blocks of one message.
+MESSAGE_BLOCK_LIMIT = 50
+#: Blocks an answer needs besides its body or comparison: header, summary, buttons, source.
+ANSWER_FRAME_BLOCKS = 4
+#: A section's body is split into at most this many blocks (the renderer drops the rest).
+MAX_BODY_BLOCKS = 40
+#: Slack's limit for a button's value, which carries a section id.
+BUTTON_VALUE_LIMIT = 2000
+#: Slack's limit for a text in a context block, where the source is cited.
+CONTEXT_TEXT_LIMIT = 3000
+#: Characters the citation adds around a section's source and guide title, "Shared by" included.
+CITATION_FRAME = 80
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 

@@ -9,13 +9,26 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Sequence
 from difflib import get_close_matches
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import yaml
 
-from bot.core.chunks import FIELD_LIMIT, HEADER_LIMIT, SECTION_TEXT_LIMIT, longest_unbreakable_run
+from bot.core.chunks import (
+    ANSWER_FRAME_BLOCKS,
+    BUTTON_VALUE_LIMIT,
+    CITATION_FRAME,
+    CONTEXT_TEXT_LIMIT,
+    FIELD_LIMIT,
+    HEADER_LIMIT,
+    MAX_BODY_BLOCKS,
+    MESSAGE_BLOCK_LIMIT,
+    SECTION_TEXT_LIMIT,
+    longest_unbreakable_run,
+    split_text,
+)
 from bot.core.models import (
     Comparison,
     ComparisonRow,
@@ -33,13 +46,76 @@ _LIST_FIELDS = ("aliases", "questions", "related")
 _SECTION_FIELDS = ("id", *_TEXT_FIELDS, *_LIST_FIELDS, "comparison")
 _GUIDE_FIELDS = ("title", "publisher", "link", "contact")
 _TOP_FIELDS = ("guide", "sections")
-#: A section's body is split into at most this many blocks; the rest of a message needs the others.
-MAX_BODY_BLOCKS = 40
+#: Largest knowledge file read. The shipped guide is about 27 KB; a file past this is a mistake
+#: (or an attack) and would otherwise cost seconds of start-up per megabyte.
+MAX_FILE_BYTES = 1_000_000
+#: YAML nodes allowed in one file: far more than a 1 MB file of real sections needs.
+MAX_NODES = 200_000
+#: Nesting allowed in one file (a section's comparison rows are 6 deep), before recursion hurts.
+MAX_DEPTH = 20
 
 try:  # libyaml is an order of magnitude faster, which the CLI's start-up time notices.
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - pure-Python PyYAML build
-    _Loader = yaml.SafeLoader
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover - pure-Python PyYAML build
+
+    class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+
+
+class _Refused(Exception):
+    """A file the composer stops reading, with the line to point at."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class _GuardedComposer(yaml.composer.Composer):
+    """PyYAML's composer, refusing what lets a small file cost minutes and gigabytes.
+
+    Aliases (`*name`) make one node appear many times: 28 KB of them fanned a section out
+    into three million problems. Nobody editing prose needs them, so they are refused, and
+    the node count and nesting are capped so that neither memory nor recursion can run away.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.node_count = 0
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(
+                line,
+                f"YAML aliases (*{event.anchor}) are not supported in knowledge files; "
+                "write the text out",
+            )
+        self.node_count += 1
+        if self.node_count > MAX_NODES:
+            raise _Refused(line, f"file has more than {MAX_NODES:,} YAML values; split it up")
+        if self.depth >= MAX_DEPTH:
+            raise _Refused(line, f"values are nested more than {MAX_DEPTH} levels deep")
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _Loader(_GuardedComposer, _Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """libyaml's parser (fast) under the guarded composer (safe); values are never constructed."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        _GuardedComposer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
 
 
 def load_knowledge(
@@ -78,34 +154,81 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def _read_file(path: str) -> tuple[list[_Draft], list[Problem]]:
-    shown = path
+def _read_bytes(path: str) -> bytes | Problem:
+    """The file's bytes, or a problem for anything that is not a small regular file.
+
+    A FIFO or device named *.yaml would block a reader forever (and, during a reload, keep
+    the server from stopping): such files are never opened, and O_NONBLOCK covers one swapped
+    in between the check and the open.
+    """
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return Problem(path, 1, "not a regular file")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
-        return [], [Problem(shown, 1, f"cannot read file: {error.strerror or error}")]
+        return Problem(path, 1, f"cannot read file: {error.strerror or error}")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return Problem(path, 1, "not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            return _too_big(path, info.st_size)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return Problem(path, 1, f"cannot read file: {error.strerror or error}")
+    finally:
+        os.close(fd)
+    return _too_big(path, len(raw)) if len(raw) > MAX_FILE_BYTES else raw
+
+
+def _too_big(path: str, size: int) -> Problem:
+    return Problem(
+        path,
+        1,
+        f"file is {size / 1_000_000:.1f} MB; knowledge files are limited to "
+        f"{MAX_FILE_BYTES // 1_000_000} MB, so split it into several files",
+    )
+
+
+def _syntax_problem(path: str, text: str, error: yaml.MarkedYAMLError) -> Problem:
+    """PyYAML's words for a tab ("cannot start any token") do not say 'tab'; ours do."""
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark else 1
+    if mark is not None:
+        source_lines = text.splitlines()
+        source = source_lines[mark.line] if mark.line < len(source_lines) else ""
+        indent = source[: len(source) - len(source.lstrip(" \t"))]
+        if "\t" in indent or source[mark.column : mark.column + 1] == "\t":
+            return Problem(path, line, "a tab character is used for indentation; use spaces")
+    what = " ".join(filter(None, [error.context, error.problem]))
+    return Problem(path, line, f"YAML syntax error: {what}")
+
+
+def _read_file(path: str) -> tuple[list[_Draft], list[Problem]]:
+    raw = _read_bytes(path)
+    if isinstance(raw, Problem):
+        return [], [raw]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return [], [Problem(shown, line, "file is not UTF-8 text; save it with UTF-8 encoding")]
+        return [], [Problem(path, line, "file is not UTF-8 text; save it with UTF-8 encoding")]
     try:
         loader = _Loader(text)
         try:
             root = loader.get_single_node()
         finally:
             loader.dispose()
+    except _Refused as refused:
+        return [], [Problem(path, refused.line, refused.message)]
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        what = " ".join(filter(None, [error.context, error.problem]))
-        return [], [Problem(shown, line, f"YAML syntax error: {what}")]
+        return [], [_syntax_problem(path, text, error)]
     except yaml.YAMLError as error:
-        return [], [Problem(shown, 1, f"YAML syntax error: {error}")]
+        return [], [Problem(path, 1, f"YAML syntax error: {error}")]
     if root is None:
-        return [], [Problem(shown, 1, "file is empty; expected a mapping with a 'sections:' list")]
-    return _FileReader(shown).read(root)
+        return [], [Problem(path, 1, "file is empty; expected a mapping with a 'sections:' list")]
+    return _FileReader(path).read(root)
 
 
 class _FileReader:
@@ -191,7 +314,6 @@ class _FileReader:
         return GuideInfo(**values)
 
     def section(self, node: yaml.Node, guide: GuideInfo) -> _Draft | None:
-        before = len(self.problems)
         fields = self.mapping(node, "a section", _SECTION_FIELDS)
         if not isinstance(node, yaml.MappingNode):
             return None
@@ -212,18 +334,22 @@ class _FileReader:
         comparison = (
             self.comparison(fields["comparison"], label) if "comparison" in fields else None
         )
-        self.check_lengths(fields, texts, comparison, label)
-        if len(self.problems) > before or section_id is None:
+        self.check_lengths(fields, texts, label)
+        self.check_message(fields, texts, section_id, guide, label)
+        if section_id is None:
             return None
+        # A section with problems still takes part in the checks across files (duplicate ids,
+        # unknown related ids, claimed phrases), so one run reports every problem; the knowledge
+        # base is only built when there are none.
         section = Section(
             id=section_id,
-            title=texts["title"] or "",
-            summary=texts["summary"] or "",
-            body=texts["body"] or "",
-            source=texts["source"] or "",
-            aliases=tuple(lists["aliases"]),
-            questions=tuple(lists["questions"]),
-            related=tuple(lists["related"]),
+            title=texts.get("title") or "",
+            summary=texts.get("summary") or "",
+            body=texts.get("body") or "",
+            source=texts.get("source") or "",
+            aliases=tuple(lists.get("aliases", ())),
+            questions=tuple(lists.get("questions", ())),
+            related=tuple(lists.get("related", ())),
             comparison=comparison,
             guide=guide,
             origin=self.path,
@@ -239,6 +365,7 @@ class _FileReader:
         left = self.text(fields["left"], "comparison left") if "left" in fields else None
         right = self.text(fields["right"], "comparison right") if "right" in fields else None
         rows: list[ComparisonRow] = []
+        row_nodes: list[yaml.Node] = []
         rows_node = fields.get("rows")
         if rows_node is not None and not isinstance(rows_node, yaml.SequenceNode):
             self.problem(rows_node, "comparison rows must be a list of 'aspect/left/right' rows")
@@ -258,16 +385,40 @@ class _FileReader:
                                 f"comparison cell is longer than {FIELD_LIMIT // 2} characters",
                             )
                     rows.append(ComparisonRow(**cells))  # type: ignore[arg-type]
+                    row_nodes.append(row_node)
+            self.check_comparison_fields(rows_node, left, right, rows, row_nodes, label)
         if left and right and rows:
             return Comparison(left, right, tuple(rows))
         return None
 
-    def check_lengths(
+    def check_comparison_fields(
         self,
-        fields: dict[str, yaml.Node],
-        texts: dict[str, str | None],
-        comparison: object,
+        rows_node: yaml.Node,
+        left: str | None,
+        right: str | None,
+        rows: list[ComparisonRow],
+        row_nodes: list[yaml.Node],
         label: str,
+    ) -> None:
+        """Each row is one Slack block of two fields, "*Column: aspect*" over the cell."""
+        most = MESSAGE_BLOCK_LIMIT - ANSWER_FRAME_BLOCKS
+        if len(rows) > most:
+            self.problem(
+                rows_node,
+                f"{label} comparison has {len(rows)} rows; a Slack message shows {most}",
+            )
+        for row, row_node in zip(rows, row_nodes, strict=True):
+            for column, cell in ((left, row.left), (right, row.right)):
+                shown = len(f"*{column or ''}: {row.aspect}*\n{cell}")
+                if shown > FIELD_LIMIT:
+                    self.problem(
+                        row_node,
+                        f"{label} comparison row '{row.aspect[:40]}' is {shown} characters with its "
+                        f"column name; Slack fields allow {FIELD_LIMIT}",
+                    )
+
+    def check_lengths(
+        self, fields: dict[str, yaml.Node], texts: dict[str, str | None], label: str
     ) -> None:
         """Slack rejects oversized blocks, so catch them here rather than in a live reply."""
         title = texts.get("title")
@@ -289,11 +440,38 @@ class _FileReader:
                     fields[name],
                     f"{label} {name} has a run of text without spaces longer than {SECTION_TEXT_LIMIT} characters; Slack cannot show it",
                 )
+
+    def check_message(
+        self,
+        fields: dict[str, yaml.Node],
+        texts: dict[str, str | None],
+        section_id: str | None,
+        guide: GuideInfo,
+        label: str,
+    ) -> None:
+        """The section as Slack shows it in full (bot/slack/blocks.py's `answer_reply`):
+        header, summary, body blocks or comparison rows, buttons, source. Slack refuses the
+        whole message if any part is over its limit, so the user would get nothing."""
         body = texts.get("body")
-        if body and len(body) > SECTION_TEXT_LIMIT * MAX_BODY_BLOCKS:
+        if body:
+            blocks = len(split_text(body))
+            if blocks > MAX_BODY_BLOCKS:
+                self.problem(
+                    fields["body"],
+                    f"{label} body is {len(body)} characters, {blocks} Slack blocks of at most "
+                    f"{SECTION_TEXT_LIMIT}; a message shows {MAX_BODY_BLOCKS}, so split it into several sections",
+                )
+        if section_id and len(section_id) > BUTTON_VALUE_LIMIT:
             self.problem(
-                fields["body"],
-                f"{label} body is {len(body)} characters; split it into several sections",
+                fields["id"],
+                f"{label} id is {len(section_id)} characters; Slack buttons carry at most {BUTTON_VALUE_LIMIT}",
+            )
+        source = texts.get("source")
+        if source and len(source) + len(guide.title) + CITATION_FRAME > CONTEXT_TEXT_LIMIT:
+            self.problem(
+                fields["source"],
+                f"{label} source is {len(source)} characters; with the guide title the citation "
+                f"must fit Slack's {CONTEXT_TEXT_LIMIT}",
             )
 
 

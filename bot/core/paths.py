@@ -45,7 +45,8 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[str], li
             if not found:
                 problems.append(Problem(path, 1, "folder has no .yaml knowledge files"))
             files.extend(found)
-        elif os.path.isfile(path):
+        elif os.path.exists(path):
+            # Not only regular files: the loader reports a FIFO or device as such, unopened.
             files.append(path)
         else:
             problems.append(Problem(path, 1, "no such file or folder"))

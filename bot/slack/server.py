@@ -106,14 +106,17 @@ def serve_http(settings: Settings, holder: KnowledgeHolder) -> int:
 
 def serve_socket_mode(settings: Settings, holder: KnowledgeHolder) -> int:
     """`tpm-bot socket`. Raises StartupError when Slack refuses a token or cannot be reached."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
     from slack_sdk.errors import SlackApiError
+
+    from bot.slack.socket_client import HealthCheckedSocketModeHandler
 
     configure_logging(settings.log_level, settings.secrets())
     replies = ThreadPoolExecutor(REPLY_THREADS, thread_name_prefix="reply")
     # The handler opens its connection through the app's own Web API client, so SLACK_API_URL,
     # timeouts and retry handlers apply to Socket Mode too.
-    handler = SocketModeHandler(build_app(settings, holder, replies), settings.app_token)
+    handler = HealthCheckedSocketModeHandler(
+        build_app(settings, holder, replies), settings.app_token
+    )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -126,7 +129,8 @@ def serve_socket_mode(settings: Settings, holder: KnowledgeHolder) -> int:
     except (SlackApiError, OSError) as error:
         raise slack_refused(error, "SLACK_APP_TOKEN", settings.api_url) from None
     _started("socket", settings, holder, "connection=open")
-    stop.wait()
+    while not stop.wait(0.2):  # a timed wait, so signal handlers run promptly
+        pass
     # Stop receiving first (envelopes already received are acknowledged and handed over), then
     # finish every reply in flight.
     handler.close()

@@ -1,0 +1,64 @@
+"""Socket Mode on websocket-client with a pong deadline, so a dead connection is replaced within
+seconds instead of a minute.
+
+slack_sdk's builtin client only calls a connection stale after four ping intervals without a
+pong (about 50 s with Bolt's defaults), and when the server's side ends without a close frame
+its receive loop reads b"" over and over, spinning a core the whole time. websocket-client's
+event loop waits in select() and treats end of stream as a closed connection, which slack_sdk
+answers by opening a new one; what slack_sdk does not pass it is a pong deadline, which is the
+one thing added here. Slack's servers answer pings at once, so a second is generous.
+"""
+
+from __future__ import annotations
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
+from slack_sdk.socket_mode.websocket_client import SocketModeClient
+
+#: Seconds between pings. A silent connection is replaced within about PING + 2 x PONG seconds,
+#: plus the 3 s websocket-client waits for a close frame in reply to its own.
+PING_INTERVAL_SECONDS = 2.0
+#: Seconds a pong may take (websocket-client needs it below the ping interval).
+PONG_TIMEOUT_SECONDS = 1.0
+
+
+class _DeadlineClient(SocketModeClient):
+    """slack_sdk's websocket-client Socket Mode client, passing a pong deadline to run_forever."""
+
+    def _run_current_session(self) -> None:
+        session = self.current_session
+        if session is None:
+            return
+        try:
+            session.run_forever(
+                ping_interval=self.ping_interval,
+                ping_timeout=PONG_TIMEOUT_SECONDS,
+                http_proxy_host=self.http_proxy_host,
+                http_proxy_port=self.http_proxy_port,
+                http_proxy_auth=self.http_proxy_auth,
+                proxy_type=self.proxy_type,
+            )
+        except Exception as error:  # as slack_sdk does; closing it fires on_close, which reconnects
+            self.logger.error(f"Socket Mode session stopped: {type(error).__name__}")
+            session.close()
+
+    def _monitor_current_session(self) -> None:
+        """Reconnecting is left to on_close, which websocket-client fires whenever a session
+        ends (end of stream, pong deadline, error). slack_sdk's monitor also reconnects when a
+        session has no socket, which is true of every new session until its first run: it
+        raced them and opened two to four connections per reconnect instead of one."""
+
+
+class HealthCheckedSocketModeHandler(SocketModeHandler):
+    """Bolt's websocket-client Socket Mode handler, on the client above."""
+
+    def __init__(self, app: App, app_token: str) -> None:
+        self.app = app
+        self.app_token = app_token
+        self.client = _DeadlineClient(
+            app_token=app_token,
+            logger=app.logger,
+            web_client=app.client,
+            ping_interval=PING_INTERVAL_SECONDS,
+        )
+        self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type]
