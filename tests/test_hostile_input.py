@@ -3,6 +3,7 @@ never a broadcast, and as cheap to handle as a normal question."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 
@@ -70,6 +71,13 @@ def test_a_body_over_a_megabyte_is_refused_before_any_work_by_a_real_server(
     http_bot, slack
 ) -> None:
     slack.reset()
-    status, _ = send_event(http_bot.base, {"type": "message", "text": "x" * 1_100_000}, "EvH-big")
-    assert status == 413
+    # Only the headers are sent: the server must refuse on the declared length alone, before
+    # reading (or waiting for) a byte of the body.
+    connection = http.client.HTTPConnection("127.0.0.1", http_bot.port, timeout=5)
+    connection.putrequest("POST", "/slack/events")
+    connection.putheader("Content-Type", "application/json")
+    connection.putheader("Content-Length", "1100000")
+    connection.endheaders()
+    assert connection.getresponse().status == 413
+    connection.close()
     assert slack.calls_to("chat.postMessage") == []

@@ -4,7 +4,6 @@ to a fake Slack Web API on 127.0.0.1. What only a real server shows is at the en
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
 
@@ -90,7 +89,7 @@ def test_a_retried_event_is_acknowledged_but_answered_once(server, slack) -> Non
         == 200
     )
     slack.wait_for("chat.postMessage")
-    time.sleep(0.5)
+    server.finish_replies()
     assert len(slack.calls_to("chat.postMessage")) == 1
 
 
@@ -125,7 +124,7 @@ def test_messages_from_bots_and_edits_get_no_reply(server, slack, extra) -> None
         **extra,
     }
     assert send_event(server, event, f"Ev5-{sorted(extra.items())}")[0] == 200
-    time.sleep(0.5)
+    server.finish_replies()
     assert slack.calls_to("chat.postMessage") == []
 
 
@@ -155,7 +154,7 @@ def test_forged_signature_and_stale_timestamp_are_rejected(server, slack) -> Non
     }
     assert send_event(server, event, "Ev7", secret="wrong")[0] == 401
     assert send_event(server, event, "Ev8", age=6 * 60)[0] == 401
-    time.sleep(0.5)
+    server.finish_replies()
     assert slack.calls_to("chat.postMessage") == []
 
 
