@@ -55,7 +55,7 @@ MAX_NODES = 200_000
 MAX_DEPTH = 20
 
 try:  # libyaml is an order of magnitude faster, which the CLI's start-up time notices.
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - pure-Python PyYAML build
 
     class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # type: ignore[no-redef]
@@ -87,8 +87,8 @@ class _GuardedComposer(yaml.composer.Composer):
         self.node_count = 0
         self.depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
-        event = self.peek_event()
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[attr-defined]  # the parser's, mixed in
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent):
             raise _Refused(
@@ -379,7 +379,7 @@ class _FileReader:
                     self.problem(row_node, "a comparison row needs 'aspect', 'left' and 'right'")
                 elif all(cells.values()):
                     for key, value in cells.items():
-                        if len(value) > FIELD_LIMIT // 2:
+                        if value is not None and len(value) > FIELD_LIMIT // 2:
                             self.problem(
                                 row[key],
                                 f"comparison cell is longer than {FIELD_LIMIT // 2} characters",

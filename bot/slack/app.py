@@ -31,15 +31,14 @@ log = logging.getLogger("tpm_bot")
 
 
 def web_client(settings: Settings) -> WebClient:
-    kwargs = {"base_url": settings.api_url} if settings.api_url else {}
     return WebClient(
         token=settings.bot_token,
+        base_url=settings.api_url or WebClient.BASE_URL,
         timeout=WEB_API_TIMEOUT,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=3),
         ],
-        **kwargs,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -67,7 +68,7 @@ class Message:
         self.blocks = tuple(b.to_dict() for b in blocks)
         self.text = text
 
-    def as_kwargs(self) -> dict[str, object]:
+    def as_kwargs(self) -> dict[str, Any]:
         return {"blocks": list(self.blocks), "text": self.text}
 
 

@@ -53,7 +53,7 @@ class LineHandler(logging.Handler):
         super().__init__()
         self.fd = fd
 
-    def handle(self, record: logging.LogRecord) -> logging.LogRecord | bool:
+    def handle(self, record: logging.LogRecord) -> logging.LogRecord | bool:  # type: ignore[override]
         accepted = self.filter(record)
         if isinstance(accepted, logging.LogRecord):
             record = accepted

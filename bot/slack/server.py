@@ -61,7 +61,7 @@ def _started(mode: str, settings: Settings, holder: KnowledgeHolder, where: str)
 
 def serve_wsgi(application: Wsgi, settings: Settings) -> None:
     """Serve a WSGI app with waitress until SIGTERM or SIGINT, then close every connection."""
-    from waitress import create_server
+    from waitress.server import create_server
 
     server = create_server(
         application,

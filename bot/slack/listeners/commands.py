@@ -65,7 +65,7 @@ def register(app: App, holder: KnowledgeHolder) -> None:
         ack()
         return show_help(respond)
 
-    def topic_command(section_id: str) -> Callable[..., None]:
+    def topic_command(section_id: str) -> Callable[..., Handled | None]:
         @logged("command")
         def on_topic_command(ack: Ack, respond: Respond) -> Handled:
             ack()
