@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from bot import __version__
+from bot.core.conversations import remembered
 from bot.core.holder import KnowledgeHolder
 from bot.core.matcher import Matcher, MatchResult
 from bot.core.models import KnowledgeError
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
 
 EXIT_CANNOT_START = 2
 HISTORY_FILE = os.path.join(os.path.expanduser("~"), ".tpm_bot_history")
-#: How many answered sections a conversation remembers for follow-ups.
-CONVERSATION_MEMORY = 5
 
 
 def load_holder(settings: Settings) -> KnowledgeHolder:
@@ -52,19 +51,15 @@ def answered_ids(result: MatchResult) -> list[str]:
 
 
 class Conversation:
-    """What a conversation has been about: the sections answered so far, newest last."""
+    """A terminal conversation: the sections answered so far, for follow-ups."""
 
     def __init__(self, matcher: Matcher) -> None:
         self.matcher = matcher
-        self.history: list[str] = []
+        self.history: tuple[str, ...] = ()
 
     def ask(self, question: str) -> MatchResult:
         result = self.matcher.match(question, self.history)
-        for section_id in answered_ids(result):
-            if section_id in self.history:
-                self.history.remove(section_id)
-            self.history.append(section_id)
-        del self.history[:-CONVERSATION_MEMORY]
+        self.history = remembered(self.history, answered_ids(result))
         return result
 
 
