@@ -145,7 +145,6 @@ class _Draft(NamedTuple):
 
     section: Section
     path: str
-    line: int
     lines: dict[str, int]
     item_lines: dict[str, list[int]]
 
@@ -352,10 +351,9 @@ class _FileReader:
             related=tuple(lists.get("related", ())),
             comparison=comparison,
             guide=guide,
-            origin=self.path,
         )
         lines = {name: _line(n) for name, n in fields.items()}
-        return _Draft(section, self.path, _line(node), lines, item_lines)
+        return _Draft(section, self.path, lines, item_lines)
 
     def comparison(self, node: yaml.Node, label: str) -> Comparison | None:
         fields = self.mapping(node, f"{label} comparison", ("left", "right", "rows"))

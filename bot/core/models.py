@@ -46,7 +46,6 @@ class Section(NamedTuple):
     source: str
     comparison: Comparison | None = None
     guide: GuideInfo = GuideInfo()
-    origin: str = ""
 
 
 class Problem(NamedTuple):

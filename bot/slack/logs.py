@@ -91,7 +91,7 @@ def set_library_levels(level: str) -> None:
     Their DEBUG lines print whole request and envelope bodies, which carry what users typed,
     so they never go below INFO.
     """
-    if logging.getLevelName(level) < logging.INFO:
+    if logging.getLevelName(level) < logging.INFO:  # CRITICAL, ERROR, WARNING pass as they are
         level = "INFO"
     for name in _LATE_LOGGERS:
         logging.getLogger(name)
@@ -104,7 +104,7 @@ def set_library_levels(level: str) -> None:
 def quiet_libraries() -> Iterator[None]:
     """Keep Slack libraries' warnings and retry chatter out of start-up, where one line of ours
     says what went wrong."""
-    set_library_levels("ERROR")
+    set_library_levels("CRITICAL")
     try:
         yield
     finally:

@@ -24,7 +24,7 @@ from bot.core.holder import KnowledgeHolder
 from bot.settings import Settings
 from bot.slack.app import build_app, slack_refused
 from bot.slack.http import MAX_BODY_BYTES, Wsgi, slack_door
-from bot.slack.logs import configure_logging
+from bot.slack.logs import configure_logging, quiet_libraries
 
 #: Threads that compute and send replies after the ack. Sending is mostly waiting on Slack,
 #: and a rate-limited send sleeps for its Retry-After, so there are more threads than cores.
@@ -125,7 +125,8 @@ def serve_socket_mode(settings: Settings, holder: KnowledgeHolder) -> int:
         holder.watch()
     gc.freeze()
     try:
-        handler.connect()
+        with quiet_libraries():
+            handler.connect()
     except (SlackApiError, OSError) as error:
         raise slack_refused(error, "SLACK_APP_TOKEN", settings.api_url) from None
     _started("socket", settings, holder, "connection=open")
