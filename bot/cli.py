@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from bot import __version__
-from bot.core.conversations import remembered
+from bot.core.conversations import answered_sections, remembered
 from bot.core.holder import KnowledgeHolder
 from bot.core.matcher import Matcher, MatchResult
 from bot.core.models import KnowledgeError
@@ -44,12 +44,6 @@ def load_holder(settings: Settings) -> KnowledgeHolder:
         ) from None
 
 
-def answered_ids(result: MatchResult) -> list[str]:
-    """Sections a result showed, to remember for follow-ups."""
-    section = result.section
-    return [section.id, *(s.id for s in result.also)] if section else []
-
-
 class Conversation:
     """A terminal conversation: the sections answered so far, for follow-ups."""
 
@@ -59,7 +53,7 @@ class Conversation:
 
     def ask(self, question: str) -> MatchResult:
         result = self.matcher.match(question, self.history)
-        self.history = remembered(self.history, answered_ids(result))
+        self.history = remembered(self.history, answered_sections(result))
         return result
 
 

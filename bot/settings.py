@@ -55,6 +55,10 @@ class Settings(NamedTuple):
     host: str = "0.0.0.0"
     port: int = 3000
     web_threads: int = 16
+    #: Hours after the bot's last answer in a thread during which it answers follow-ups there.
+    thread_hours: float = 24.0
+    #: A channel id (C123...) where people can take over when the bot cannot help.
+    help_channel: str = ""
     problems: tuple[str, ...] = ()
 
     def require_slack(self, *, socket_mode: bool) -> Settings:
@@ -150,6 +154,23 @@ def load_settings(
     if level not in LOG_LEVELS:
         problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
         level = "INFO"
+    raw_hours = get("TPM_BOT_THREAD_HOURS", "24")
+    try:
+        thread_hours = float(raw_hours)
+        if not 0 <= thread_hours <= 24 * 365:
+            raise ValueError
+    except ValueError:
+        problems.append(
+            f"TPM_BOT_THREAD_HOURS must be a number of hours, like 24, not {raw_hours!r}"
+        )
+        thread_hours = 24.0
+    help_channel = get("TPM_BOT_HELP_CHANNEL").lstrip("#")
+    if help_channel and not (help_channel[:1] in "CG" and help_channel.isalnum()):
+        problems.append(
+            "TPM_BOT_HELP_CHANNEL must be a channel id like C0123ABCD (in Slack: the channel's "
+            f"name > About > Channel ID), not {help_channel!r}"
+        )
+        help_channel = ""
     knowledge = [p for p in get(KNOWLEDGE_ENV).split(":") if p.strip()]
     return Settings(
         knowledge_paths=(*knowledge, *extra_knowledge),
@@ -163,5 +184,7 @@ def load_settings(
         host=get("HOST", "0.0.0.0") or "0.0.0.0",
         port=int(raw_port),
         web_threads=int(raw_threads),
+        thread_hours=thread_hours,
+        help_channel=help_channel,
         problems=tuple(problems),
     )

@@ -121,6 +121,8 @@ class FakeSlack:
             body |= {"user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "tpm-bot"}
         elif method.startswith("chat."):
             body |= {"ts": f"{time.time():.6f}", "channel": params.get("channel")}
+        elif method == "conversations.replies":
+            body |= {"messages": [], "has_more": False}
         elif method == "apps.connections.open":
             body |= {"url": self.socket_url}
         return 200, body, {}

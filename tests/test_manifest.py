@@ -6,19 +6,34 @@ from pathlib import Path
 
 import yaml
 
+from bot.core.conversations import MemoryConversations
 from bot.core.holder import KnowledgeHolder
+from bot.settings import Settings
 from bot.slack.listeners import register
 from bot.slack.listeners.commands import COMMANDS
 
 MANIFEST = yaml.safe_load(
     (Path(__file__).resolve().parent.parent / "manifest.yml").read_text("utf-8")
 )
+#: The subscription each listener needs (a `message` listener hears DMs, channel and private
+#: channel threads; Bolt's Assistant hears assistant threads).
 EVENT_FOR_LISTENER = {
     "app_mention": "app_mention",
-    "message": "message.im",
+    "message": ("message.im", "message.channels", "message.groups"),
     "app_home_opened": "app_home_opened",
     "app_uninstalled": "app_uninstalled",
     "tokens_revoked": "tokens_revoked",
+    "assistant": ("assistant_thread_started", "assistant_thread_context_changed"),
+}
+#: The scopes each subscription or feature needs.
+SCOPES_FOR = {
+    "app_mention": {"app_mentions:read"},
+    "message.im": {"im:history"},
+    "message.channels": {"channels:history"},
+    "message.groups": {"groups:history"},
+    "assistant_thread_started": {"assistant:write"},
+    "replies": {"chat:write"},
+    "slash_commands": {"commands"},
 }
 
 
@@ -38,7 +53,12 @@ class RecordingApp:
         return self._record(self.commands, name)
 
     def event(self, name: str):
-        return self._record(self.events, EVENT_FOR_LISTENER[name])
+        subscriptions = EVENT_FOR_LISTENER[name]
+        self.events.update((subscriptions,) if isinstance(subscriptions, str) else subscriptions)
+        return lambda function: function
+
+    def assistant(self, assistant: object) -> None:
+        self.events.update(EVENT_FOR_LISTENER["assistant"])
 
     def action(self, name: object):
         return self._record(set(), name)
@@ -46,7 +66,7 @@ class RecordingApp:
 
 def registered(matcher) -> RecordingApp:
     app = RecordingApp()
-    register(app, KnowledgeHolder(matcher))  # type: ignore[arg-type]
+    register(app, KnowledgeHolder(matcher), Settings(), MemoryConversations())  # type: ignore[arg-type]
     return app
 
 
@@ -81,11 +101,14 @@ def test_manifest_follows_slacks_schema() -> None:
         assert command["command"].startswith("/") and len(command["command"]) <= 32
         assert 1 <= len(command["description"]) <= 2000
     assert MANIFEST["features"]["app_home"]["messages_tab_enabled"] is True
-    assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == {
-        "app_mentions:read",
-        "chat:write",
-        "commands",
-        "im:history",
-    }
+    events = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
+    needed = set().union(
+        SCOPES_FOR["replies"],
+        SCOPES_FOR["slash_commands"],
+        *(SCOPES_FOR.get(event, set()) for event in events),
+    )
+    assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == needed
+    assistant = MANIFEST["features"]["assistant_view"]
+    assert 1 <= len(assistant["assistant_description"]) <= 200
     assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
     assert MANIFEST["settings"]["socket_mode_enabled"] is True

@@ -15,6 +15,8 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
+from bot.core.matcher import MatchResult
+
 #: Sections a conversation remembers.
 MEMORY = 5
 #: Seconds a conversation is remembered after the bot last answered in it.
@@ -26,6 +28,12 @@ class Conversation(NamedTuple):
 
     sections: tuple[str, ...] = ()
     answered_at: float | None = None
+
+
+def answered_sections(result: MatchResult) -> list[str]:
+    """The sections a result showed: what a follow-up may refer to."""
+    section = result.section
+    return [section.id, *(s.id for s in result.also)] if section else []
 
 
 def remembered(earlier: Sequence[str], answered: Sequence[str]) -> tuple[str, ...]:

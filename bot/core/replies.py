@@ -73,6 +73,8 @@ class Reply(NamedTuple):
     related: tuple[Section, ...] = ()
     #: Example questions (help).
     examples: tuple[str, ...] = ()
+    #: A channel id where a person can take over, offered when the bot cannot help.
+    handoff: str = ""
 
     @property
     def section(self) -> Section | None:
@@ -141,8 +143,24 @@ def not_covered_lead(missing: str) -> str:
     return f"The guide doesn't cover {missing}. Here is the closest it does cover."
 
 
-def compose(result: MatchResult, kb: KnowledgeBase) -> Reply:
-    """Decide what to say about a match result."""
+def suggested_questions(kb: KnowledgeBase, count: int = 5) -> tuple[str, ...]:
+    """The most useful questions to offer: one each from the sections other sections point to
+    most (the hubs of the guide), so a team's own knowledge base gets its own suggestions."""
+    pointed_to: dict[str, int] = {}
+    for section in kb.sections:
+        for related_id in section.related:
+            pointed_to[related_id] = pointed_to.get(related_id, 0) + 1
+    order = {s.id: n for n, s in enumerate(kb.sections)}
+    ranked = sorted(
+        (s for s in kb.sections if s.questions),
+        key=lambda s: (-pointed_to.get(s.id, 0), order[s.id]),
+    )
+    return tuple(s.questions[0] for s in ranked[:count])
+
+
+def compose(result: MatchResult, kb: KnowledgeBase, *, handoff: str = "") -> Reply:
+    """Decide what to say about a match result. `handoff` is a channel where people help, offered
+    when the guide has nothing."""
     if result.intent == "help":
         return help_reply(kb)
     if result.intent == "thanks":
@@ -161,5 +179,10 @@ def compose(result: MatchResult, kb: KnowledgeBase) -> Reply:
         return Reply(kind="suggest", lead=SUGGEST_INTRO, options=options, more_topics=True)
     heading = NEAREST_INTRO if options else ""
     return Reply(
-        kind="none", lead=NOT_COVERED, options=options, options_heading=heading, more_topics=True
+        kind="none",
+        lead=NOT_COVERED,
+        options=options,
+        options_heading=heading,
+        more_topics=True,
+        handoff=handoff,
     )

@@ -17,6 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
 )
 
+from bot.core.conversations import Conversations, MemoryConversations
 from bot.core.holder import KnowledgeHolder
 from bot.settings import Settings, StartupError, where_to_get
 from bot.slack import listeners
@@ -58,8 +59,14 @@ def slack_refused(error: Exception, token_name: str, api_url: str | None) -> Sta
     )
 
 
-def build_app(settings: Settings, holder: KnowledgeHolder, replies: Executor | None = None) -> App:
+def build_app(
+    settings: Settings,
+    holder: KnowledgeHolder,
+    replies: Executor | None = None,
+    conversations: Conversations | None = None,
+) -> App:
     """The Bolt app. `replies` runs listeners after the ack; pass one to drain it at shutdown.
+    `conversations` remembers what each thread and DM was about (in this process by default).
 
     Request signatures are checked before Bolt sees a request (bot.slack.http), so Bolt's own
     check, which logs the whole body of a refused request, is off. Raises StartupError when
@@ -113,7 +120,7 @@ def build_app(settings: Settings, holder: KnowledgeHolder, replies: Executor | N
             logger.exception("kind=listener_error error=%s %s", type(error).__name__, where)
         return None
 
-    listeners.register(app, holder)
+    listeners.register(app, holder, settings, conversations or MemoryConversations())
     set_library_levels(settings.log_level)
     return app
 

@@ -237,7 +237,13 @@ def render_blocks(
         blocks.extend(topic_picker(reply.options))
     if reply.more_topics:
         blocks.append(ActionsBlock(elements=[_button("Browse every topic", SHOW_TOPICS, "all")]))
+    if reply.handoff:
+        blocks.append(_mrkdwn(handoff_text(reply.handoff)))
     return Message(blocks, fallback_text(reply))
+
+
+def handoff_text(channel: str) -> str:
+    return f"Still need help? Ask the people in <#{channel}>."
 
 
 def home_view(kb: KnowledgeBase, page: int = 0) -> dict[str, object]:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.core.conversations import Conversations
 from bot.core.holder import KnowledgeHolder
-from bot.slack.listeners import actions, commands, events
+from bot.settings import Settings
+from bot.slack.listeners import actions, assistant, commands, events
 
 
-def register(app: App, holder: KnowledgeHolder) -> None:
-    events.register(app, holder)
-    commands.register(app, holder)
+def register(
+    app: App, holder: KnowledgeHolder, settings: Settings, conversations: Conversations
+) -> None:
+    assistant.register(app, holder, settings, conversations)
+    events.register(app, holder, settings, conversations)
+    commands.register(app, holder, settings)
     actions.register(app, holder)

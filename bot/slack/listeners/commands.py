@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, Respond
 
 from bot.core.holder import KnowledgeHolder
 from bot.core.replies import help_reply, section_reply
+from bot.settings import Settings
 from bot.slack.blocks import render_blocks
 from bot.slack.listeners.answering import answer
 from bot.slack.listeners.handled import Handled, logged
@@ -28,7 +29,7 @@ LEVELS = {
 COMMANDS = ("/tpm", "/tpm-levels", "/tpm-topics", *TOPIC_COMMANDS)
 
 
-def register(app: App, holder: KnowledgeHolder) -> None:
+def register(app: App, holder: KnowledgeHolder, settings: Settings) -> None:
     def show_topic(respond: Respond, section_id: str) -> Handled:
         kb = holder.matcher.kb
         section = kb.get(section_id)
@@ -48,9 +49,9 @@ def register(app: App, holder: KnowledgeHolder) -> None:
         question = command.get("text", "").strip()
         if not question or question.lower() == "help":
             return show_help(respond)
-        message, handled = answer(holder, question, shareable=True)
-        respond(response_type="ephemeral", **message.as_kwargs())
-        return handled
+        answered = answer(holder, question, shareable=True, handoff=settings.help_channel)
+        respond(response_type="ephemeral", **answered.message.as_kwargs())
+        return answered.handled
 
     @app.command("/tpm-levels")
     @logged("command")

@@ -1,12 +1,18 @@
-"""Events: mentions in channels (answered in a thread), direct messages, the App Home tab, and
-the app's own uninstall and token revocation."""
+"""Events: mentions (answered in a thread), follow-ups in threads the bot answered in, direct
+messages with memory, the App Home tab, and the app's own uninstall and token revocation."""
 
 from __future__ import annotations
+
+import re
+import time
 
 from slack_bolt import App, BoltContext, Say
 from slack_sdk import WebClient
 
+from bot.core.conversations import Conversations, answered_sections
 from bot.core.holder import KnowledgeHolder
+from bot.core.replies import suggested_questions
+from bot.settings import Settings
 from bot.slack.blocks import home_view
 from bot.slack.listeners.answering import answer
 from bot.slack.listeners.handled import Handled, logged
@@ -15,6 +21,8 @@ from bot.slack.listeners.handled import Handled, logged
 #: the channel from a thread, one with a file attached, and a `/me` message. Every other subtype
 #: (edits, deletions, joins, topic changes, bot posts...) is a system or bot message.
 HUMAN_SUBTYPES = frozenset({"thread_broadcast", "file_share", "me_message"})
+_USER_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+PROMPTS_TITLE = "Try asking"
 
 
 def from_a_person(event: dict, context: BoltContext) -> bool:
@@ -31,32 +39,85 @@ def ignored(event: dict) -> Handled:
     return Handled(f"ignored subtype={event.get('subtype') or '-'}")
 
 
-def register(app: App, holder: KnowledgeHolder) -> None:
+def conversation_key(context: BoltContext, event: dict, thread_ts: str | None) -> str:
+    """A thread is a conversation; so is a DM outside threads."""
+    where = f"{context.team_id or '-'}:{event.get('channel', '-')}"
+    return f"{where}:{thread_ts}" if thread_ts else where
+
+
+def mentioned_users(text: str) -> set[str]:
+    return set(_USER_MENTION.findall(text))
+
+
+def register(
+    app: App, holder: KnowledgeHolder, settings: Settings, conversations: Conversations
+) -> None:
+    def reply_in(
+        key: str, question: str, say: Say, thread_ts: str | None, *, quiet: bool = False
+    ) -> Handled:
+        """Answer with the conversation's context and remember what was answered. `quiet`: say
+        nothing unless the question matched (an unmentioned follow-up may be chatter)."""
+        history = conversations.recall(key).sections
+        answered = answer(holder, question, history=history, handoff=settings.help_channel)
+        result = answered.result
+        if quiet and (result.section is None and result.intent != "thanks"):
+            return Handled(f"quiet {answered.handled.decision}")
+        say(**answered.message.as_kwargs(), thread_ts=thread_ts)
+        conversations.remember(key, answered_sections(result))
+        return answered.handled
+
     @app.event("app_mention")
     @logged("mention")
     def on_mention(event: dict, say: Say, context: BoltContext) -> Handled:
         if not from_a_person(event, context):
             return ignored(event)
-        message, handled = answer(holder, event.get("text", ""))
-        say(**message.as_kwargs(), thread_ts=event.get("thread_ts") or event["ts"])
-        return handled
+        thread = event.get("thread_ts") or event["ts"]
+        key = conversation_key(context, event, thread)
+        return reply_in(key, event.get("text", ""), say, thread)
 
     @app.event("message")
-    @logged("dm")
+    @logged("message")
     def on_message(event: dict, say: Say, context: BoltContext) -> Handled:
-        # Channel messages reach the bot as app_mention; here only direct messages count.
-        if event.get("channel_type") != "im" or not from_a_person(event, context):
+        if not from_a_person(event, context):
             return ignored(event)
-        message, handled = answer(holder, event.get("text", ""))
-        say(**message.as_kwargs(), thread_ts=event.get("thread_ts"))
-        return handled
+        if event.get("channel_type") == "im":
+            thread = event.get("thread_ts")
+            return reply_in(
+                conversation_key(context, event, thread), event.get("text", ""), say, thread
+            )
+        return follow_up(event, say, context)
+
+    def follow_up(event: dict, say: Say, context: BoltContext) -> Handled:
+        """A message in a channel thread: answered without a mention only where the bot has
+        answered recently, and only when it is not addressed to somebody else."""
+        thread = event.get("thread_ts")
+        if not thread:
+            return Handled("quiet not_in_thread")
+        text = event.get("text", "")
+        mentioned = mentioned_users(text)
+        if context.bot_user_id in mentioned:
+            return Handled("quiet mention_answered_as_app_mention")
+        if mentioned:
+            return Handled("quiet addressed_to_someone_else")
+        key = conversation_key(context, event, thread)
+        conversation = conversations.recall(key)
+        if conversation.answered_at is None:
+            return Handled("quiet not_our_thread")
+        if time.time() - conversation.answered_at > settings.thread_hours * 3600:
+            return Handled("quiet thread_went_quiet")
+        return reply_in(key, text, say, thread, quiet=True)
 
     @app.event("app_home_opened")
     @logged("home")
     def on_home_opened(event: dict, client: WebClient) -> Handled:
-        if event.get("tab", "home") != "home":
-            return Handled("ignored tab=messages")
-        client.views_publish(user_id=event["user"], view=home_view(holder.matcher.kb))
+        kb = holder.matcher.kb
+        if event.get("tab") == "messages":
+            prompts = [{"title": q, "message": q} for q in suggested_questions(kb)]
+            client.assistant_threads_setSuggestedPrompts(
+                channel_id=event["channel"], prompts=prompts, title=PROMPTS_TITLE
+            )
+            return Handled("prompts")
+        client.views_publish(user_id=event["user"], view=home_view(kb))
         return Handled("publish")
 
     @app.event("app_uninstalled")

@@ -1,0 +1,69 @@
+"""Slack's agent surface: assistant threads, handled by Bolt's Assistant class.
+
+A new assistant thread gets a greeting and the knowledge base's most useful questions as
+suggested prompts; a question in it shows a "looking that up" status, then the answer, with the
+thread's earlier sections as context, like any other conversation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+
+from slack_bolt import App, Assistant, BoltContext, BoltRequest, BoltResponse, Say, SetStatus
+from slack_bolt.context.set_suggested_prompts import SetSuggestedPrompts
+from slack_sdk.errors import SlackApiError
+
+from bot.core.conversations import Conversations, answered_sections
+from bot.core.holder import KnowledgeHolder
+from bot.core.replies import HELP_INTRO, suggested_questions
+from bot.settings import Settings
+from bot.slack.listeners.answering import answer
+from bot.slack.listeners.handled import Handled, logged
+
+GREETING = f"Hi! {HELP_INTRO} Ask in your own words, or pick a suggestion."
+STATUS = "is looking that up in the guide…"
+
+
+class TpmAssistant(Assistant):
+    """Bolt's Assistant, except that a DM message also sent to the conversation from a thread
+    (`thread_broadcast`) is a question like any other, not a system message to swallow."""
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        event = req.body.get("event") if isinstance(req.body, dict) else None
+        if isinstance(event, dict) and event.get("subtype") == "thread_broadcast":
+            return next()
+        return super().process(req=req, resp=resp, next=next)
+
+
+def register(
+    app: App, holder: KnowledgeHolder, settings: Settings, conversations: Conversations
+) -> None:
+    assistant = TpmAssistant()
+
+    @assistant.thread_started
+    @logged("assistant")
+    def on_thread_started(say: Say, set_suggested_prompts: SetSuggestedPrompts) -> Handled:
+        say(GREETING)
+        set_suggested_prompts(prompts=list(suggested_questions(holder.matcher.kb)))
+        return Handled("greeted")
+
+    @assistant.user_message
+    @logged("assistant")
+    def on_question(
+        payload: dict, say: Say, set_status: SetStatus, context: BoltContext
+    ) -> Handled:
+        with contextlib.suppress(SlackApiError):  # a plain DM thread has no assistant status
+            set_status(STATUS)
+        key = f"{context.team_id or '-'}:{payload.get('channel', '-')}:{payload.get('thread_ts')}"
+        history = conversations.recall(key).sections
+        answered = answer(
+            holder, payload.get("text", ""), history=history, handoff=settings.help_channel
+        )
+        say(**answered.message.as_kwargs())
+        conversations.remember(key, answered_sections(answered.result))
+        return answered.handled
+
+    app.assistant(assistant)
