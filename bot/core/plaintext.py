@@ -56,7 +56,8 @@ def render_text(reply: Reply, *, full: bool = False) -> str:
         heading = [reply.options_heading] if reply.options_heading else []
         lines += [*heading, *map(topic_line, reply.options), ""]
     if reply.more_topics:
-        lines += ["Every topic: `tpm-bot topics`. Ask again with a few more words, or pick one."]
+        pick = " Ask again with a few more words, or pick one." if reply.options else ""
+        lines += [f"Every topic: `tpm-bot topics`.{pick}"]
     return "\n".join(lines).strip()
 
 
