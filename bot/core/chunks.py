@@ -20,6 +20,10 @@ MAX_BODY_BLOCKS = 40
 BUTTON_VALUE_LIMIT = 2000
 #: Slack's limit for a text in a context block, where the source is cited.
 CONTEXT_TEXT_LIMIT = 3000
+#: Slack's limits for a button's label, a select menu's options and an actions block's elements.
+LABEL_LIMIT = 75
+SELECT_OPTIONS_LIMIT = 100
+ACTIONS_ELEMENTS_LIMIT = 25
 #: Characters the citation adds around a section's source and guide title, "Shared by" included.
 CITATION_FRAME = 80
 

@@ -26,7 +26,15 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.core.chunks import FIELD_LIMIT, HEADER_LIMIT, split_text
+from bot.core.chunks import (
+    ACTIONS_ELEMENTS_LIMIT,
+    FIELD_LIMIT,
+    HEADER_LIMIT,
+    LABEL_LIMIT,
+    MESSAGE_BLOCK_LIMIT,
+    SELECT_OPTIONS_LIMIT,
+    split_text,
+)
 from bot.core.models import KnowledgeBase, Section
 from bot.core.plaintext import fallback_text
 from bot.core.replies import Citation, Reply, citation, help_reply
@@ -38,13 +46,6 @@ SHOW_FULL = "show_full"
 SHOW_TOPICS = "show_topics"
 SHARE = "share"
 HOME_PAGE = "home_page"
-#: Slack's limits: blocks in a message, in a view; characters in a button label; options in a
-#: select menu; elements in an actions block.
-MESSAGE_BLOCKS = 50
-VIEW_BLOCKS = 100
-LABEL_CHARS = 75
-SELECT_OPTIONS = 100
-ACTIONS_ELEMENTS = 25
 #: Up to this many topics are offered as buttons; more as select menus.
 MAX_TOPIC_BUTTONS = 10
 BUTTONS_PER_ROW = 5
@@ -88,7 +89,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def label(text: str, limit: int = LABEL_CHARS) -> str:
+def label(text: str, limit: int = LABEL_LIMIT) -> str:
     """Fit a label in `limit` characters, cut at a word with an ellipsis."""
     if len(text) <= limit:
         return text
@@ -126,11 +127,11 @@ def topic_picker(sections: tuple[Section, ...], prefix: str = "") -> list[Block]
             for start in range(0, len(sections), BUTTONS_PER_ROW)
         ]
     menus = []
-    for start in range(0, len(sections), SELECT_OPTIONS):
-        chunk = sections[start : start + SELECT_OPTIONS]
+    for start in range(0, len(sections), SELECT_OPTIONS_LIMIT):
+        chunk = sections[start : start + SELECT_OPTIONS_LIMIT]
         placeholder = (
             "Pick a topic"
-            if len(sections) <= SELECT_OPTIONS
+            if len(sections) <= SELECT_OPTIONS_LIMIT
             else (f"Topics {start + 1}–{start + len(chunk)}")
         )
         menus.append(
@@ -143,8 +144,8 @@ def topic_picker(sections: tuple[Section, ...], prefix: str = "") -> list[Block]
             )
         )
     return [
-        ActionsBlock(elements=menus[start : start + ACTIONS_ELEMENTS])
-        for start in range(0, len(menus), ACTIONS_ELEMENTS)
+        ActionsBlock(elements=menus[start : start + ACTIONS_ELEMENTS_LIMIT])
+        for start in range(0, len(menus), ACTIONS_ELEMENTS_LIMIT)
     ]
 
 
@@ -206,7 +207,7 @@ def render_blocks(
         blocks.append(_mrkdwn(escape_mrkdwn(reply.lead)))
     whole = full or reply.inline_bodies
     # Room left for the sections once the buttons, citation and topic lists have theirs.
-    budget = (MESSAGE_BLOCKS - 8) // max(len(reply.sections), 1)
+    budget = (MESSAGE_BLOCK_LIMIT - 8) // max(len(reply.sections), 1)
     buttons: list[ButtonElement] = []
     for index, section in enumerate(reply.sections):
         if index:
@@ -222,7 +223,7 @@ def render_blocks(
     if shareable and reply.section is not None:
         buttons.append(_button("Share in channel", SHARE, reply.section.id))
     if buttons:
-        blocks.append(ActionsBlock(elements=buttons[:ACTIONS_ELEMENTS]))
+        blocks.append(ActionsBlock(elements=buttons[:ACTIONS_ELEMENTS_LIMIT]))
     if reply.sections:
         credits = " · ".join(citation_mrkdwn(citation(s)) for s in reply.sections)
         if shared_by:
