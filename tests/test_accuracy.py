@@ -121,13 +121,19 @@ def test_questions_without_a_role_word_are_still_answered(matcher, question, exp
     assert answer_id(matcher, question) == expected
 
 
-@pytest.mark.parametrize(
-    "message", ["hi", "hello there!", "thanks :pray:", "help", "thank you so much"]
-)
-def test_greetings_thanks_and_help_get_the_help_reply(matcher, message) -> None:
+@pytest.mark.parametrize("message", ["hi", "hello there!", "help", "namaste", "hey bot"])
+def test_greetings_and_pleas_for_help_get_the_help_reply(matcher, message) -> None:
     result = matcher.match(message)
     assert result.intent == "help"
     assert result.section is None
+
+
+@pytest.mark.parametrize(
+    "message", ["thanks :pray:", "thank you so much", "thank you so much, that helped!", "ty"]
+)
+def test_thanks_gets_the_thanks_intent_and_no_section(matcher, message) -> None:
+    result = matcher.match(message)
+    assert (result.intent, result.status, result.section) == ("thanks", "none", None)
 
 
 def test_help_with_a_real_question_is_answered(matcher) -> None:

@@ -1,5 +1,16 @@
 """Pick the knowledge-base section a question is about, or say honestly that there is none.
 
+A question is read before it is scored:
+
+* **clauses**: a message is split into clauses; clauses about the asker ("I'm a SWE with 4 years
+  of experience") count for less than the question itself, so background does not pull the
+  answer towards whatever it happens to mention.
+* **words**: Slack markup is gone, Indian English and Hinglish ("kaise bante hain", "CTC",
+  "fresher") are rewritten through the maintained word list (bot/core/lexicon.yaml), spelling is
+  repaired against the guide's own vocabulary, and chatter words are dropped.
+* **what is asked** (pay, duties, path, comparison, level) is told apart from what it is about:
+  sections whose own example questions ask the same thing get a bonus.
+
 How a question is scored against a section (all of it prepared once, at load time):
 
 * **coverage**: how much of the question the section explains. Each query term counts by its
@@ -7,19 +18,24 @@ How a question is scored against a section (all of it prepared once, at load tim
   Words the guide never uses count fully against every section: they are the sign that a question
   is about something else ("what is the salary of a *teacher*?").
 * **phrase**: how close the question is to the section's nearest title, alias or example question,
-  by IDF-weighted overlap in both directions, so "what is a TPM?" prefers the section whose phrase
-  is exactly that over one whose phrase adds "do".
+  by IDF-weighted overlap in both directions.
 * **fuzzy**: rapidfuzz's token_sort_ratio against the same phrases. It forgives word order and
-  leftover spelling noise, and unlike token_set_ratio it does not score 100 for a subset.
+  leftover spelling noise.
 
-The decision uses the top score and its margin over the runner-up. Large knowledge bases stay
-fast because only sections that share a rare term with the question are scored in full.
+The decision uses the top score and its margin over the runner-up, then the word list's "gaps":
+a question asking for something the guide lacks (pay abroad, a duration, a cost) gets `partial`,
+naming what is missing and pointing at the closest covered section, or `none`. A message that asks
+two covered things answers both (`also`), and an elliptical follow-up ("and for directors?") is
+read together with the sections answered before it in the conversation.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, NamedTuple
+import os
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -31,8 +47,11 @@ from bot.core.spelling import SpellingCorrector
 if TYPE_CHECKING:  # typing's Literal costs import time the CLI does not need at run time
     from typing import Literal
 
-    Status = Literal["answer", "suggest", "none"]
-    Intent = Literal["question", "help"]
+    Status = Literal["answer", "partial", "suggest", "none"]
+    Intent = Literal["question", "help", "thanks"]
+
+#: The maintained word list, shipped as package data and parsed when a matcher is built.
+LEXICON_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lexicon.yaml")
 
 #: Most words a question contributes; a rambling paste costs no more than a normal question.
 MAX_QUERY_WORDS = 60
@@ -49,6 +68,9 @@ ANSWER_MARGIN = 3.0
 #: A very high score may win by less, but a near tie is always offered as "did you mean".
 CONFIDENT_MARGIN = 1.0
 SUGGEST_SCORE = 40.0
+#: Points for a section whose own phrases ask what the question asks (pay, level, ...), times
+#: the share of its phrases that do.
+ASPECT_BONUS = 12.0
 #: Words the guide never uses weigh this much (relative to the rarest guide word) against a
 #: question that names the TPM role: its topic is clearer, so stray words matter less.
 UNKNOWN_WEIGHT_WITH_ROLE = 0.25
@@ -58,6 +80,37 @@ MAX_UNKNOWN_SHARE_WITHOUT_ROLE = 0.4
 #: Weight of terms found only in a section's summary, body or source, relative to its title,
 #: aliases and questions, which are written to be matched.
 BODY_WEIGHT = 0.5
+#: Weight of words in a clause about the asker rather than the question.
+BACKGROUND_WEIGHT = 0.3
+#: Weight of the previous answer's title words when reading an elliptical follow-up.
+CONTEXT_WEIGHT = 0.5
+#: What a question about the technical *program* manager role is told first.
+PROGRAM_NOTE = "the technical program manager role (it is about technical product managers)"
+#: A follow-up is short; longer messages stand on their own.
+FOLLOW_UP_MAX_TERMS = 3
+
+_CLAUSE_BREAK = re.compile(r"(?<=[?!.;:])\s+|\s*[,()]\s*|\s+-+\s+|\s+but\s+")
+_QUESTION_START = frozenset(
+    """
+    what whats what's how hows how's howmuch is are am can could should would do does did will
+    which who whom why when where any tell explain kya kaise kitna kitni kitne kyun kaun konsa
+    """.split()
+)
+_PART_JOINERS = frozenset(["and", "also", "aur", "plus", "&"])
+_FOLLOW_UP_OPENERS = (
+    " and ",
+    " aur ",
+    " what about ",
+    " how about ",
+    " what of ",
+    " same for ",
+    " for ",
+    " also ",
+    " then ",
+    " ok and ",
+    " so what about ",
+)
+_FOLLOW_UP_REFERENCES = frozenset(["that", "it", "this", "those", "them", "they", "one", "there"])
 
 
 class Candidate(NamedTuple):
@@ -70,14 +123,20 @@ class MatchResult(NamedTuple):
 
     query: str
     cleaned: str
-    status: Status  # "answer", "suggest" or "none"
-    intent: Intent  # "question", or "help" for greetings, thanks and pleas for help
+    status: Status  # "answer", "partial", "suggest" or "none"
+    intent: Intent  # "question", "help" (greetings, pleas for help) or "thanks"
     candidates: tuple[Candidate, ...]
+    #: Set only for "partial": what the guide lacks, read after "The guide doesn't cover ".
+    not_covered: str = ""
+    #: Further sections a two-part question asks about (with "answer" or "partial").
+    also: tuple[Section, ...] = ()
 
     @property
     def section(self) -> Section | None:
-        """The answering section, set only when the matcher is confident."""
-        return self.candidates[0].section if self.status == "answer" else None
+        """The answering section: set for an answer and for a partial answer's closest topic."""
+        if self.status in ("answer", "partial") and self.candidates:
+            return self.candidates[0].section
+        return None
 
     @property
     def score(self) -> float:
@@ -90,6 +149,25 @@ class _Phrase(NamedTuple):
     sorted_text: str  # distinct terms in sorted order, for rapidfuzz
 
 
+class _Gap(NamedTuple):
+    about: tuple[str, ...]  # padded canonical phrases, any of which triggers the gap
+    asks: str  # the aspect the question must ask, or "" for any
+    not_covered: str
+    section: str | None  # closest covered section id; None: the best match; "": decline
+
+
+class _Lexicon(NamedTuple):
+    """The parts of lexicon.yaml the matcher consults per question, in canonical form."""
+
+    help_words: frozenset[str]
+    thanks_words: frozenset[str]
+    background: tuple[str, ...]  # padded clause starts
+    asks: dict[str, frozenset[str]]  # aspect -> terms
+    decline_senses: tuple[str, ...]
+    program_senses: tuple[str, ...]
+    gaps: tuple[_Gap, ...]
+
+
 class _Query(NamedTuple):
     terms: list[str]
     weights: dict[str, float]
@@ -98,16 +176,51 @@ class _Query(NamedTuple):
     names_role: bool
     names_other_role: bool
     unknown_share: float
+    asks: frozenset[str]
+    focus: str  # padded canonical words of the question's own clauses, for gap look-up
+
+
+class _Clause(NamedTuple):
+    words: list[str]  # canonical words, spelling repaired
+    background: bool
+
+
+class _Decision(NamedTuple):
+    status: Status
+    ranked: list[tuple[int, float]]
+    not_covered: str = ""
+
+
+def load_lexicon(path: str = LEXICON_PATH) -> dict[str, Any]:
+    """The raw word list. YAML is imported here, at build time, never on a cached start-up."""
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def _word_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return value.split()
+    return [str(v) for v in value or ()]
 
 
 class Matcher:
     """Scores questions against a knowledge base; build once, then call `match` per question."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, lexicon: dict[str, Any] | None = None) -> None:
         self.kb = kb
+        raw = load_lexicon() if lexicon is None else lexicon
+        self._text = tx.Normaliser(
+            words={str(k): str(v) for k, v in (raw.get("words") or {}).items()},
+            phrases={str(k): str(v) for k, v in (raw.get("phrases") or {}).items()},
+            filler=frozenset(_word_list(raw.get("filler"))),
+        )
+        self._lexicon = self._read_lexicon(raw)
         sections = kb.sections
-        # Other jobs' names are real words to keep, not typos to repair into ours.
-        vocabulary: list[str] = [*tx.STOPWORDS, *tx.SOCIAL_WORDS, *tx.OTHER_ROLES]
+        # Other jobs' names and the word list's words are real words to keep, not typos to
+        # repair into ours.
+        vocabulary: list[str] = [*tx.STOPWORDS, *tx.OTHER_ROLES, *self._lexicon_vocabulary(raw)]
         strong: list[dict[str, float]] = []
         phrase_terms: list[list[list[str]]] = []
         for section in sections:
@@ -119,9 +232,8 @@ class Matcher:
                 descriptive += [f"{r.aspect} {r.left} {r.right}" for r in comparison.rows]
             for value in (*matchable, *descriptive):
                 vocabulary.extend(tx.plain_words(value))
-                vocabulary.extend(tx.split_words(value))
-            analysed = [tx.analyse(value) for value in matchable]
-            weights = self._term_strengths(analysed, [tx.analyse(v) for v in descriptive])
+            analysed = [self._text.analyse(value) for value in matchable]
+            weights = self._term_strengths(analysed, [self._text.analyse(v) for v in descriptive])
             strong.append(weights)
             phrase_terms.append(analysed)
 
@@ -143,6 +255,8 @@ class Matcher:
                 self._postings.setdefault(term, []).append((index, weight))
         self._common = {t for t, df in document_frequency.items() if df > max(8, count // 2)}
         self._section_terms = strong
+        self._title_terms = [list(dict.fromkeys(self._text.analyse(s.title))) for s in sections]
+        self._aspects = [self._aspect_profile(analysed) for analysed in phrase_terms]
         self._phrases: list[list[_Phrase]] = [
             [
                 _Phrase(
@@ -163,6 +277,9 @@ class Matcher:
                 for term in candidate.terms:
                     where.setdefault(term, []).append(number)
             self._phrases_with_term.append(where)
+        self._index_of = {s.id: i for i, s in enumerate(sections)}
+
+    # -- build ------------------------------------------------------------------------------
 
     @staticmethod
     def _term_strengths(
@@ -174,42 +291,157 @@ class Matcher:
         strengths.update((term, 1.0) for phrase in matchable for term in phrase)
         return strengths
 
-    # -- query side -------------------------------------------------------------------------
+    def _canonical(self, phrase: str) -> str:
+        """A word-list phrase in the same canonical form as a question's words, padded."""
+        return f" {' '.join(self._text.canonical_words(self._text.split_words(phrase)))} "
 
-    def _prepare(self, cleaned: str) -> tuple[list[str], _Query]:
-        # Rewrite idioms before fixing spelling (so "charge" in "in charge of" is not "fixed"),
-        # and again after (so a fixed "techincal product manager" becomes the role term).
-        raw_words = tx.split_words(cleaned)[:MAX_QUERY_WORDS]
-        corrected = " ".join(self._speller.correct(w) for w in raw_words)
-        words = [tx.canonical_word(w) for w in tx.split_words(corrected)]
-        terms = list(dict.fromkeys(tx.terms(words)))
-        names_role = tx.ROLE_TERM in terms or tx.PM_TERM in terms
-        names_other_role = bool(tx.OTHER_ROLE_PHRASES.search(corrected)) or any(
-            w in tx.OTHER_ROLES or (w.endswith("s") and w[:-1] in tx.OTHER_ROLES) for w in words
+    def _read_lexicon(self, raw: dict[str, Any]) -> _Lexicon:
+        social = raw.get("social") or {}
+        senses = raw.get("senses") or {}
+        asks = {
+            str(name): frozenset(t for w in _word_list(words) for t in self._text.analyse(w))
+            for name, words in (raw.get("asks") or {}).items()
+        }
+        gaps = []
+        for entry in raw.get("gaps") or ():
+            section = entry.get("section")
+            gaps.append(
+                _Gap(
+                    about=tuple(self._canonical(str(a)) for a in entry.get("about") or ()),
+                    asks=str(entry.get("asks") or ""),
+                    not_covered=str(entry.get("not_covered") or ""),
+                    section=None if section is None else ("" if section == "none" else section),
+                )
+            )
+        background = str(raw.get("background") or "").replace("\n", " ")
+        return _Lexicon(
+            help_words=frozenset(_word_list(social.get("help"))),
+            thanks_words=frozenset(_word_list(social.get("thanks"))),
+            background=tuple(f" {b.strip()} " for b in background.split("|") if b.strip()),
+            asks=asks,
+            decline_senses=tuple(self._canonical(s) for s in senses.get("decline") or ()),
+            program_senses=tuple(self._canonical(s) for s in senses.get("program") or ()),
+            gaps=tuple(gaps),
         )
-        weights = {t: self._idf.get(t, self._unknown_idf) for t in terms}
-        unknown = [t for t in terms if t not in self._idf]
+
+    @staticmethod
+    def _lexicon_vocabulary(raw: dict[str, Any]) -> list[str]:
+        """Every word the word list knows, so spelling repair leaves it alone."""
+        found: list[str] = []
+
+        def walk(value: Any) -> None:
+            if isinstance(value, dict):
+                for key, inner in value.items():
+                    walk(str(key))
+                    walk(inner)
+            elif isinstance(value, list | tuple):
+                for inner in value:
+                    walk(inner)
+            elif value is not None:
+                found.extend(tx.plain_words(str(value)))
+
+        walk(raw)
+        return found
+
+    def _aspect_profile(self, analysed: list[list[str]]) -> dict[str, float]:
+        """Share of a section's own phrases asking each aspect: what the section answers."""
+        phrases = [set(p) for p in analysed if p]
+        if not phrases:
+            return {}
+        return {
+            name: sum(bool(p & terms) for p in phrases) / len(phrases)
+            for name, terms in self._lexicon.asks.items()
+        }
+
+    # -- reading the question ---------------------------------------------------------------
+
+    def _clauses(self, cleaned: str) -> list[_Clause]:
+        """The message's clauses, spelling repaired and canonical, each marked as background
+        (about the asker) or not."""
+        clauses: list[_Clause] = []
+        budget = MAX_QUERY_WORDS
+        for piece in _CLAUSE_BREAK.split(cleaned):
+            if budget <= 0:
+                break
+            raw_words = self._text.split_words(piece)[:budget]
+            if not raw_words:
+                continue
+            budget -= len(raw_words)
+            corrected = " ".join(self._speller.correct(w) for w in raw_words)
+            words = self._text.canonical_words(self._text.split_words(corrected))
+            padded = f" {' '.join(tx.plain_words(piece))} "
+            background = not piece.rstrip().endswith("?") and any(
+                padded.startswith(start) for start in self._lexicon.background
+            )
+            clauses.append(_Clause(words, background))
+        if not any(self._has_content(c.words) for c in clauses if not c.background):
+            # Nothing is asked outside the background ("i'd like to become a TPM. how would you
+            # suggest i go about it?"): the background is the question.
+            clauses = [_Clause(c.words, False) for c in clauses]
+        return clauses
+
+    def _has_content(self, words: list[str]) -> bool:
+        """Whether words name anything the guide knows beyond the role itself."""
+        return any(t in self._idf and t != tx.ROLE_TERM for t in self._text.terms(words))
+
+    def _query(
+        self, clauses: Sequence[_Clause], context: Sequence[str] = (), asks: frozenset[str] = ()
+    ) -> _Query:
+        """Weighted terms of the clauses (background discounted) plus any context terms."""
+        weights: dict[str, float] = {}
+        focus: list[str] = []
+        unknown: list[str] = []
+        for clause in clauses:
+            factor = BACKGROUND_WEIGHT if clause.background else 1.0
+            if not clause.background:
+                focus.extend(clause.words)
+            for term in self._text.terms(clause.words):
+                idf = self._idf.get(term)
+                if idf is None:
+                    if clause.background:
+                        continue  # the asker's own story: unknown words say nothing
+                    unknown.append(term)
+                    idf = self._unknown_idf
+                weights[term] = max(weights.get(term, 0.0), idf * factor)
+        for term in context:
+            if term not in weights and term in self._idf:
+                weights[term] = self._idf[term] * CONTEXT_WEIGHT
+        terms = list(weights)
+        names_role = tx.ROLE_TERM in terms or tx.PM_TERM in terms
+        # Only the question's own clauses: "I'm a developer, what do TPMs earn?" is about TPMs.
+        names_other_role = bool(tx.OTHER_ROLE_PHRASES.search(" ".join(focus))) or any(
+            w in tx.OTHER_ROLES or (w.endswith("s") and w[:-1] in tx.OTHER_ROLES) for w in focus
+        )
+        unknown = list(dict.fromkeys(unknown))
         if names_role and unknown:
             # The question is plainly about the role; its other unknown words are chatter
             # ("long time lurker here"), so together they weigh no more than a fraction of one.
             share = self._unknown_idf * UNKNOWN_WEIGHT_WITH_ROLE / len(unknown)
             weights.update(dict.fromkeys(unknown, share))
-        query = _Query(
+        total = sum(weights.values())
+        focus_terms = set(self._text.terms(focus))
+        own_asks = frozenset(n for n, t in self._lexicon.asks.items() if t & focus_terms)
+        return _Query(
             terms=terms,
             weights=weights,
-            total=sum(weights.values()),
+            total=total,
             text=" ".join(sorted(terms)),
             names_role=names_role,
             names_other_role=names_other_role,
-            unknown_share=sum(weights[t] for t in unknown) / max(sum(weights.values()), 1e-9),
+            unknown_share=sum(weights[t] for t in unknown) / max(total, 1e-9),
+            asks=own_asks | frozenset(asks),
+            focus=f" {' '.join(focus)} ",
         )
-        return words, query
 
-    def _is_social(self, words: list[str], query: _Query) -> bool:
-        """A greeting, thanks or plea for help, with no question about the guide in it."""
-        return not query.terms or all(
-            w in tx.SOCIAL_WORDS or w in tx.STOPWORDS or w == tx.DUTIES_TERM for w in words
-        )
+    def _social_intent(self, clauses: Sequence[_Clause]) -> Intent | None:
+        """ "help" or "thanks" for a message with no question in it, else None."""
+        words = [w for c in clauses for w in c.words]
+        social = self._lexicon.help_words | self._lexicon.thanks_words
+        stop = self._text.stopwords
+        if any(w not in social and w not in stop for w in words):
+            return None
+        thanks_only = self._lexicon.thanks_words - self._lexicon.help_words - {"ok", "okay"}
+        return "thanks" if any(w in thanks_only for w in words) else "help"
 
     # -- scoring ----------------------------------------------------------------------------
 
@@ -220,7 +452,7 @@ class Matcher:
             rare = [t for t in query.terms if t in self._postings]
         scores: dict[int, float] = {}
         for term in rare:
-            idf = self._idf[term]
+            idf = query.weights[term]
             for index, weight in self._postings[term]:
                 scores[index] = scores.get(index, 0.0) + idf * weight
         return sorted(scores, key=scores.__getitem__, reverse=True)[:SHORTLIST]
@@ -248,12 +480,12 @@ class Matcher:
         # without re-splitting and re-sorting every phrase on every question.
         best = process.extractOne(query.text, self._phrase_texts[index], scorer=fuzz.ratio)
         fuzzy = best[1] if best else 0.0
-        return 100 * (W_COVERAGE * coverage + W_PHRASE * phrase + W_FUZZY * fuzzy / 100)
-
-    def rank(self, question: str) -> list[Candidate]:
-        """Every plausible section with its score, best first (no decision made)."""
-        _, query = self._prepare(clean_slack_text(question))
-        return self._candidates(self._rank(query))
+        aspect = self._aspects[index]
+        score = 100 * (W_COVERAGE * coverage + W_PHRASE * phrase + W_FUZZY * fuzzy / 100)
+        share = max((aspect.get(a, 0.0) for a in query.asks), default=0.0)
+        # The bonus shrinks as the score nears 100, so scores stay on one 0-100 scale and a
+        # perfect textual match is never overtaken by the aspect alone.
+        return score + share * ASPECT_BONUS * (100 - score) / 100
 
     def _rank(self, query: _Query) -> list[tuple[int, float]]:
         if not query.terms:
@@ -262,22 +494,105 @@ class Matcher:
         scored.sort(key=lambda pair: pair[1], reverse=True)
         return scored
 
-    def _candidates(self, ranked: list[tuple[int, float]]) -> list[Candidate]:
-        return [Candidate(self.kb.sections[i], score) for i, score in ranked]
+    def _candidates(self, ranked: list[tuple[int, float]]) -> tuple[Candidate, ...]:
+        return tuple(Candidate(self.kb.sections[i], s) for i, s in ranked[:MAX_CANDIDATES])
 
-    def match(self, question: str) -> MatchResult:
-        """Clean, score and decide: answer, suggest, or none (with help for social messages)."""
+    # -- deciding ---------------------------------------------------------------------------
+
+    def match(self, question: str, history: Sequence[str] = ()) -> MatchResult:
+        """Clean, read and decide: answer, partial, suggest or none (social messages get the help
+        or thanks intent). `history` holds the ids of sections answered earlier in the same
+        conversation, oldest first; an elliptical follow-up is read against the latest."""
         cleaned = clean_slack_text(question)
-        words, query = self._prepare(cleaned)
-        if self._is_social(words, query):
-            return MatchResult(question, cleaned, "none", "help", ())
-        ranked = self._rank(query)
-        status = self._decide(ranked, query)
-        candidates = tuple(self._candidates(ranked[:MAX_CANDIDATES]))
-        return MatchResult(question, cleaned, status, "question", candidates)
+        clauses = self._clauses(cleaned)
+        intent = self._social_intent(clauses)
+        if intent is not None:
+            return MatchResult(question, cleaned, "none", intent, ())
+        previous = self._previous(history)
+        if previous is not None and self._is_follow_up(clauses):
+            decision = self._follow_up(clauses, previous)
+            return self._result(question, cleaned, decision)
+        parts = self._parts(clauses)
+        if len(parts) > 1:
+            decisions = [self._decide(self._query(part)) for part in parts]
+            answered = [d for d in decisions if d.status in ("answer", "partial")]
+            sections = list(dict.fromkeys(d.ranked[0][0] for d in answered))
+            if len(sections) > 1:
+                first = answered[0]
+                also = tuple(self.kb.sections[i] for i in sections[1:])
+                return self._result(question, cleaned, first, also)
+        return self._result(question, cleaned, self._decide(self._query(clauses)))
 
-    def _decide(self, ranked: list[tuple[int, float]], query: _Query) -> Status:
-        if not ranked or (query.names_other_role and not query.names_role):
+    def _result(
+        self,
+        question: str,
+        cleaned: str,
+        decision: _Decision,
+        also: tuple[Section, ...] = (),
+    ) -> MatchResult:
+        return MatchResult(
+            question,
+            cleaned,
+            decision.status,
+            "question",
+            self._candidates(decision.ranked),
+            decision.not_covered if decision.status == "partial" else "",
+            also if decision.status in ("answer", "partial") else (),
+        )
+
+    def _decide(self, query: _Query, target: int | None = None) -> _Decision:
+        """The decision for one reading of a question: the plain ranking, then the word list's
+        other senses of "TPM" and the gaps the guide has."""
+        ranked = self._rank(query)
+        if any(s in query.focus for s in self._lexicon.decline_senses):
+            return _Decision("none", ranked)
+        if any(s in query.focus for s in self._lexicon.program_senses):
+            # Technical *program* manager: say which role the guide is about, and give the
+            # closest topic (what a TPM is, when nothing closer stands out).
+            closest = None if ranked and ranked[0][1] >= SUGGEST_SCORE else "what-is-a-tpm"
+            return self._partial(ranked, closest, PROGRAM_NOTE, target)
+        if query.names_other_role and not query.names_role:
+            return _Decision("none", ranked)
+        status = self._plain_status(ranked, query)
+        gap = self._gap(query)
+        if gap is None:
+            return _Decision(status, ranked)
+        if gap.section == "" or not (query.names_role or status in ("answer", "suggest")):
+            return _Decision("none", ranked)
+        if target is None and gap.section is None and status == "none":
+            return _Decision("none", ranked)
+        return self._partial(ranked, gap.section, gap.not_covered, target)
+
+    def _gap(self, query: _Query) -> _Gap | None:
+        for gap in self._lexicon.gaps:
+            if gap.asks and gap.asks not in query.asks:
+                continue
+            if any(phrase in query.focus for phrase in gap.about):
+                return gap
+        return None
+
+    def _partial(
+        self,
+        ranked: list[tuple[int, float]],
+        section_id: str | None,
+        not_covered: str,
+        target: int | None = None,
+    ) -> _Decision:
+        """A partial answer: the closest covered section first (an explicit target, the gap's
+        own section, else the best match), the rest of the ranking after it."""
+        index = target
+        if index is None and section_id is not None:
+            index = self._index_of.get(section_id)
+        if index is None and ranked:
+            index = ranked[0][0]
+        if index is None:
+            return _Decision("none", ranked)
+        top = ranked[0][1] if ranked else 0.0
+        rest = [(i, s) for i, s in ranked if i != index]
+        return _Decision("partial", [(index, top), *rest], not_covered)
+
+    def _plain_status(self, ranked: list[tuple[int, float]], query: _Query) -> Status:
+        if not ranked:
             return "none"
         top = ranked[0][1]
         if not query.names_role and query.unknown_share >= MAX_UNKNOWN_SHARE_WITHOUT_ROLE:
@@ -292,3 +607,74 @@ class Matcher:
         if top >= SUGGEST_SCORE:
             return "suggest"
         return "none"
+
+    # -- two-part questions and follow-ups --------------------------------------------------
+
+    def _parts(self, clauses: Sequence[_Clause]) -> list[list[_Clause]]:
+        """The message split into separate questions: at a joiner ("and", "aur", "also")
+        followed by a question word, and between clauses that each start a question."""
+        parts: list[list[_Clause]] = [[]]
+        for clause in clauses:
+            if clause.background:
+                continue
+            current: list[str] = []
+            words = clause.words
+            for i, word in enumerate(words):
+                splits = (
+                    word in _PART_JOINERS
+                    and i + 1 < len(words)
+                    and words[i + 1] in _QUESTION_START
+                    and current
+                )
+                if splits:
+                    parts[-1].append(_Clause(current, False))
+                    parts.append([])
+                    current = []
+                    continue
+                current.append(word)
+            starts_question = bool(words) and words[0] in _QUESTION_START
+            if starts_question and parts[-1]:
+                parts.append([])
+            if current:
+                parts[-1].append(_Clause(current, False))
+        return [p for p in parts if any(self._text.terms(c.words) for c in p)]
+
+    def _previous(self, history: Sequence[str]) -> int | None:
+        for section_id in reversed(history):
+            index = self._index_of.get(section_id)
+            if index is not None:
+                return index
+        return None
+
+    def _is_follow_up(self, clauses: Sequence[_Clause]) -> bool:
+        """An elliptical message that leans on what was asked before: "and for directors?",
+        "what about senior?", "how long does that take?"."""
+        words = [w for c in clauses if not c.background for w in c.words]
+        terms = self._text.terms(words)
+        if not terms or len(terms) > FOLLOW_UP_MAX_TERMS or tx.ROLE_TERM in terms:
+            return False
+        padded = f" {' '.join(words)} "
+        return padded.startswith(_FOLLOW_UP_OPENERS) or bool(
+            _FOLLOW_UP_REFERENCES.intersection(words)
+        )
+
+    def _follow_up(self, clauses: Sequence[_Clause], previous: int) -> _Decision:
+        """Read a follow-up with the previous answer's topic and what it asked."""
+        own = self._query(clauses)
+        own_ranked = self._rank(own)
+        own_status = self._plain_status(own_ranked, own)
+        inherited = frozenset(
+            name for name, share in self._aspects[previous].items() if share >= 0.3
+        )
+        context = self._query(clauses, self._title_terms[previous], own.asks or inherited)
+        target = None
+        if own_status == "answer" and own_ranked[0][0] != previous:
+            target = own_ranked[0][0]
+        elif not own_ranked or own_ranked[0][1] < SUGGEST_SCORE:
+            target = previous
+        decision = self._decide(context, target)
+        if decision.status == "partial" or target is None:
+            return decision
+        top = decision.ranked[0][1] if decision.ranked else ANSWER_SCORE
+        rest = [(i, s) for i, s in decision.ranked if i != target]
+        return _Decision("answer", [(target, max(top, ANSWER_SCORE)), *rest])

@@ -40,9 +40,6 @@ class SpellingCorrector:
         self._index: dict[str, str] = {key: " ".join(sorted(v)) for key, v in index.items()}
         self._cache: dict[str, str] = {}
 
-    def __contains__(self, word: str) -> bool:
-        return word in self._frequency
-
     def correct(self, word: str) -> str:
         """Return the vocabulary word `word` was probably meant to be (or `word` itself)."""
         if word in self._frequency or len(word) < MIN_LENGTH or not word.isalpha():

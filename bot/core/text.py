@@ -131,15 +131,6 @@ STOPWORDS: frozenset[str] = frozenset(
     """.split()
 )
 
-#: Words that make a message a greeting, thanks or a plea for help rather than a question.
-SOCIAL_WORDS: frozenset[str] = frozenset(
-    """
-    hi hello hey hiya yo howdy greetings morning evening afternoon good thanks thank thx ty
-    cheers appreciated appreciate great awesome cool nice ok okay bye goodbye help start menu
-    commands usage you there bot please what can do how use anyone sup
-    """.split()
-)
-
 #: Occupations other than the two this guide is about. A question that names one of them and
 #: not the TPM is about that job ("what does a pilot earn?"), even when its other words are ours.
 OTHER_ROLES: frozenset[str] = frozenset(
@@ -187,12 +178,26 @@ _SUFFIXES = (
 )
 
 
+#: Stems already worked out. Building the index for a large knowledge base stems millions of
+#: words drawn from a far smaller vocabulary, so remembering them is most of the build's speed.
+_STEMS: dict[str, str] = {}
+
+
 def stem(word: str) -> str:
     """Strip common endings so inflections meet ("managing", "manager" and "manages" -> "manag").
 
     Deliberately crude: both the guide and the question go through it, so consistency matters,
     not linguistics.
     """
+    known = _STEMS.get(word)
+    if known is None:
+        known = _stem(word)
+        if len(_STEMS) < 200_000:
+            _STEMS[word] = known
+    return known
+
+
+def _stem(word: str) -> str:
     if len(word) <= 3 or not word.isalpha():
         return word
     for suffix in _SUFFIXES:
@@ -219,17 +224,9 @@ def plain_words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("’", "'"))
 
 
-def split_words(text: str) -> list[str]:
-    """Lower-case and split into words, after rewriting multi-word names to single terms."""
-    text = " ".join(_WORDS.get(w, w) for w in plain_words(text))
-    for pattern, replacement in _PHRASES:
-        text = pattern.sub(replacement, text)
-    return _WORD.findall(text)
-
-
-def canonical_word(word: str) -> str:
-    """Rewrite one abbreviation or variant to its canonical word."""
-    return _WORDS.get(word, word)
+#: One search that tells whether any multi-word rewrite applies at all: most texts of a large
+#: knowledge base match none, and one search costs far less than trying every rewrite.
+_ANY_PHRASE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _PHRASES))
 
 
 _DUTY_FOLLOWERS = frozenset(
@@ -256,17 +253,62 @@ def _main_verb_do(words: list[str], index: int) -> bool:
     return False
 
 
-def terms(words: list[str]) -> list[str]:
-    """Map canonical words to matching terms: drop filler, stem, and mark duty questions."""
-    out: list[str] = []
-    for index, word in enumerate(words):
-        if word in ("do", "does") and _main_verb_do(words, index):
-            out.append(DUTIES_TERM)
-        elif word not in STOPWORDS:
-            out.append(stem(word))
-    return out
+class Normaliser:
+    """The text pipeline with the maintained word list (bot/core/lexicon.yaml) folded in.
 
+    Built once with the matcher and pickled with it, so the word list is parsed at build time,
+    never on a cached start-up. The knowledge base and questions both go through it.
+    """
 
-def analyse(text: str) -> list[str]:
-    """The whole pipeline for text whose spelling we trust (the knowledge base itself)."""
-    return terms([canonical_word(w) for w in split_words(text)])
+    __slots__ = ("filler", "phrases", "stopwords", "words")
+
+    def __init__(
+        self,
+        words: dict[str, str] | None = None,
+        phrases: dict[str, str] | None = None,
+        filler: frozenset[str] = frozenset(),
+    ) -> None:
+        self.words: dict[str, str] = {**_WORDS, **(words or {})}
+        # Padded so that a phrase only matches whole words; longest first so that
+        # "kaise bante hain" wins over "bante hain".
+        self.phrases: tuple[tuple[str, str], ...] = tuple(
+            (f" {k} ", f" {v} ")
+            for k, v in sorted((phrases or {}).items(), key=lambda kv: -len(kv[0]))
+        )
+        self.filler = filler
+        self.stopwords: frozenset[str] = STOPWORDS | filler
+
+    def split_words(self, text: str) -> list[str]:
+        """Lower-case and split into words, after rewriting word-list phrases, abbreviations and
+        multi-word names to single terms."""
+        text = f" {' '.join(plain_words(text))} "
+        for phrase, replacement in self.phrases:
+            if phrase in text:
+                text = text.replace(phrase, replacement)
+        text = " ".join(self.words.get(w, w) for w in text.split())
+        if _ANY_PHRASE.search(text):
+            for pattern, replacement in _PHRASES:
+                text = pattern.sub(replacement, text)
+        return _WORD.findall(text)
+
+    def canonical_words(self, words: list[str]) -> list[str]:
+        """Rewrite abbreviations and variants (after spelling repair) to canonical words."""
+        out: list[str] = []
+        for word in words:
+            out.extend(self.words.get(word, word).split())
+        return out
+
+    def terms(self, words: list[str]) -> list[str]:
+        """Map canonical words to matching terms: drop filler, stem, and mark duty questions."""
+        out: list[str] = []
+        stopwords = self.stopwords
+        for index, word in enumerate(words):
+            if word in ("do", "does") and _main_verb_do(words, index):
+                out.append(DUTIES_TERM)
+            elif word not in stopwords:
+                out.append(stem(word))
+        return out
+
+    def analyse(self, text: str) -> list[str]:
+        """The whole pipeline for text whose spelling we trust (the knowledge base itself)."""
+        return self.terms(self.canonical_words(self.split_words(text)))
