@@ -84,6 +84,8 @@ BODY_WEIGHT = 0.5
 BACKGROUND_WEIGHT = 0.3
 #: Weight of the previous answer's title words when reading an elliptical follow-up.
 CONTEXT_WEIGHT = 0.5
+#: The term every way of asking for a comparison becomes ("vs", "difference", ...).
+COMPARE_TERM = "compar"
 #: What a question about the technical *program* manager role is told first.
 PROGRAM_NOTE = "the technical program manager role (it is about technical product managers)"
 #: A follow-up is short; longer messages stand on their own.
@@ -403,6 +405,10 @@ class Matcher:
                     unknown.append(term)
                     idf = self._unknown_idf
                 weights[term] = max(weights.get(term, 0.0), idf * factor)
+        focus_terms = set(self._text.terms(focus))
+        if {tx.ROLE_TERM, tx.PM_TERM} <= focus_terms and COMPARE_TERM in self._idf:
+            # Naming both roles asks how they differ ("do PMs code like TPMs?").
+            weights.setdefault(COMPARE_TERM, self._idf[COMPARE_TERM])
         for term in context:
             if term not in weights and term in self._idf:
                 weights[term] = self._idf[term] * CONTEXT_WEIGHT
@@ -419,7 +425,7 @@ class Matcher:
             share = self._unknown_idf * UNKNOWN_WEIGHT_WITH_ROLE / len(unknown)
             weights.update(dict.fromkeys(unknown, share))
         total = sum(weights.values())
-        focus_terms = set(self._text.terms(focus))
+        focus_terms.update(t for t in weights if t == COMPARE_TERM)
         own_asks = frozenset(n for n, t in self._lexicon.asks.items() if t & focus_terms)
         return _Query(
             terms=terms,
@@ -506,10 +512,12 @@ class Matcher:
         cleaned = clean_slack_text(question)
         clauses = self._clauses(cleaned)
         intent = self._social_intent(clauses)
-        if intent is not None:
-            return MatchResult(question, cleaned, "none", intent, ())
         previous = self._previous(history)
-        if previous is not None and self._is_follow_up(clauses):
+        follow_up = previous is not None and self._is_follow_up(clauses)
+        # "what about in the US?" is all small words, but after an answer it is a question.
+        if intent == "thanks" or (intent == "help" and not follow_up):
+            return MatchResult(question, cleaned, "none", intent, ())
+        if follow_up and previous is not None:
             decision = self._follow_up(clauses, previous)
             return self._result(question, cleaned, decision)
         parts = self._parts(clauses)
@@ -619,6 +627,8 @@ class Matcher:
                 continue
             current: list[str] = []
             words = clause.words
+            while words and words[0] in _PART_JOINERS:  # "? and do I need ..." starts anew
+                words = words[1:]
             for i, word in enumerate(words):
                 splits = (
                     word in _PART_JOINERS
@@ -651,11 +661,11 @@ class Matcher:
         "what about senior?", "how long does that take?"."""
         words = [w for c in clauses if not c.background for w in c.words]
         terms = self._text.terms(words)
-        if not terms or len(terms) > FOLLOW_UP_MAX_TERMS or tx.ROLE_TERM in terms:
+        if len(terms) > FOLLOW_UP_MAX_TERMS or tx.ROLE_TERM in terms:
             return False
         padded = f" {' '.join(words)} "
         return padded.startswith(_FOLLOW_UP_OPENERS) or bool(
-            _FOLLOW_UP_REFERENCES.intersection(words)
+            terms and _FOLLOW_UP_REFERENCES.intersection(words)
         )
 
     def _follow_up(self, clauses: Sequence[_Clause], previous: int) -> _Decision:
