@@ -31,10 +31,13 @@ read together with the sections answered before it in the conversation.
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import re
+from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -211,6 +214,17 @@ class Matcher:
     """Scores questions against a knowledge base; build once, then call `match` per question."""
 
     def __init__(self, kb: KnowledgeBase, lexicon: dict[str, Any] | None = None) -> None:
+        # Building allocates millions of small objects and none of them form cycles, so the
+        # cyclic collector would only rescan them over and over (a third of the build time).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(kb, lexicon)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _build(self, kb: KnowledgeBase, lexicon: dict[str, Any] | None) -> None:
         self.kb = kb
         raw = load_lexicon() if lexicon is None else lexicon
         self._text = tx.Normaliser(
@@ -232,19 +246,15 @@ class Matcher:
                 comparison = section.comparison
                 descriptive += [comparison.left, comparison.right]
                 descriptive += [f"{r.aspect} {r.left} {r.right}" for r in comparison.rows]
-            for value in (*matchable, *descriptive):
-                vocabulary.extend(tx.plain_words(value))
-            analysed = [self._text.analyse(value) for value in matchable]
-            weights = self._term_strengths(analysed, [self._text.analyse(v) for v in descriptive])
+            analysed = [self._analyse(value, vocabulary) for value in matchable]
+            described = [self._analyse(value, vocabulary) for value in descriptive]
+            weights = self._term_strengths(analysed, described)
             strong.append(weights)
             phrase_terms.append(analysed)
 
         self._speller = SpellingCorrector(vocabulary)
         count = len(sections)
-        document_frequency: dict[str, int] = {}
-        for weights in strong:
-            for term in weights:
-                document_frequency[term] = document_frequency.get(term, 0) + 1
+        document_frequency = Counter(chain.from_iterable(strong))
         self._idf = {
             term: math.log(1 + (count - df + 0.5) / (df + 0.5))
             for term, df in document_frequency.items()
@@ -257,20 +267,9 @@ class Matcher:
                 self._postings.setdefault(term, []).append((index, weight))
         self._common = {t for t, df in document_frequency.items() if df > max(8, count // 2)}
         self._section_terms = strong
-        self._title_terms = [list(dict.fromkeys(self._text.analyse(s.title))) for s in sections]
+        self._title_terms = [list(dict.fromkeys(analysed[0])) for analysed in phrase_terms]
         self._aspects = [self._aspect_profile(analysed) for analysed in phrase_terms]
-        self._phrases: list[list[_Phrase]] = [
-            [
-                _Phrase(
-                    frozenset(terms),
-                    sum(self._idf[t] for t in set(terms)),
-                    " ".join(sorted(set(terms))),
-                )
-                for terms in analysed
-                if terms
-            ]
-            for analysed in phrase_terms
-        ]
+        self._phrases = [self._phrases_of(analysed) for analysed in phrase_terms]
         self._phrase_texts = [[p.sorted_text for p in phrases] for phrases in self._phrases]
         self._phrases_with_term: list[dict[str, list[int]]] = []
         for phrases in self._phrases:
@@ -283,6 +282,17 @@ class Matcher:
 
     # -- build ------------------------------------------------------------------------------
 
+    def _phrases_of(self, analysed: list[list[str]]) -> list[_Phrase]:
+        idf = self._idf.__getitem__
+        phrases = []
+        for terms in analysed:
+            if terms:
+                distinct = frozenset(terms)
+                phrases.append(
+                    _Phrase(distinct, sum(map(idf, distinct)), " ".join(sorted(distinct)))
+                )
+        return phrases
+
     @staticmethod
     def _term_strengths(
         matchable: list[list[str]], descriptive: list[list[str]]
@@ -292,6 +302,12 @@ class Matcher:
         strengths = {term: BODY_WEIGHT for text in descriptive for term in text}
         strengths.update((term, 1.0) for phrase in matchable for term in phrase)
         return strengths
+
+    def _analyse(self, value: str, vocabulary: list[str]) -> list[str]:
+        """A knowledge-base text's terms; its words join the spelling vocabulary on the way."""
+        words, terms = self._text.analyse_words(value)
+        vocabulary.extend(words)
+        return terms
 
     def _canonical(self, phrase: str) -> str:
         """A word-list phrase in the same canonical form as a question's words, padded."""

@@ -227,6 +227,11 @@ def plain_words(text: str) -> list[str]:
 #: One search that tells whether any multi-word rewrite applies at all: most texts of a large
 #: knowledge base match none, and one search costs far less than trying every rewrite.
 _ANY_PHRASE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _PHRASES))
+#: Fragments at least one of which every pattern in _PHRASES contains: a cheaper first test.
+_PHRASE_FRAGMENTS = re.compile(
+    r"manag|tech|t\.p\.m|p\.m|vice|mid|day|cross|level|suite|stock|how much|charge|accountable"
+    r"|owner|get|got|break|mov|switch|transition|pivot|shift"
+)
 
 
 _DUTY_FOLLOWERS = frozenset(
@@ -262,6 +267,8 @@ class Normaliser:
 
     __slots__ = ("filler", "phrases", "stopwords", "words")
 
+    phrases: dict[str, tuple[tuple[str, str], ...]]
+
     def __init__(
         self,
         words: dict[str, str] | None = None,
@@ -270,26 +277,33 @@ class Normaliser:
     ) -> None:
         self.words: dict[str, str] = {**_WORDS, **(words or {})}
         # Padded so that a phrase only matches whole words; longest first so that
-        # "kaise bante hain" wins over "bante hain".
-        self.phrases: tuple[tuple[str, str], ...] = tuple(
-            (f" {k} ", f" {v} ")
-            for k, v in sorted((phrases or {}).items(), key=lambda kv: -len(kv[0]))
-        )
+        # "kaise bante hain" wins over "bante hain"; filed under their first word, so a text
+        # only tries the phrases that can start at one of its words.
+        by_head: dict[str, list[tuple[str, str]]] = {}
+        for k, v in sorted((phrases or {}).items(), key=lambda kv: -len(kv[0])):
+            head = k.split()[0] if k.split() else k
+            by_head.setdefault(head, []).append((f" {k} ", f" {v} "))
+        self.phrases = {head: tuple(found) for head, found in by_head.items()}
         self.filler = filler
         self.stopwords: frozenset[str] = STOPWORDS | filler
 
     def split_words(self, text: str) -> list[str]:
         """Lower-case and split into words, after rewriting word-list phrases, abbreviations and
         multi-word names to single terms."""
-        text = f" {' '.join(plain_words(text))} "
-        for phrase, replacement in self.phrases:
-            if phrase in text:
-                text = text.replace(phrase, replacement)
-        text = " ".join(self.words.get(w, w) for w in text.split())
-        if _ANY_PHRASE.search(text):
+        return self._rewrite(plain_words(text))
+
+    def _rewrite(self, words: list[str]) -> list[str]:
+        text = f" {' '.join(words)} "
+        for head in self.phrases.keys() & set(words):
+            for phrase, replacement in self.phrases[head]:
+                if phrase in text:
+                    text = text.replace(phrase, replacement)
+        pieces = text.split()
+        text = " ".join(map(self.words.get, pieces, pieces))
+        if _PHRASE_FRAGMENTS.search(text) and _ANY_PHRASE.search(text):
             for pattern, replacement in _PHRASES:
                 text = pattern.sub(replacement, text)
-        return _WORD.findall(text)
+        return text.split()  # every piece is already a word: rewrites only put words in
 
     def canonical_words(self, words: list[str]) -> list[str]:
         """Rewrite abbreviations and variants (after spelling repair) to canonical words."""
@@ -300,8 +314,11 @@ class Normaliser:
 
     def terms(self, words: list[str]) -> list[str]:
         """Map canonical words to matching terms: drop filler, stem, and mark duty questions."""
-        out: list[str] = []
         stopwords = self.stopwords
+        if "do" not in words and "does" not in words:  # the common case, without the loop
+            known = _STEMS.get
+            return [known(w) or stem(w) for w in words if w not in stopwords]
+        out: list[str] = []
         for index, word in enumerate(words):
             if word in ("do", "does") and _main_verb_do(words, index):
                 out.append(DUTIES_TERM)
@@ -311,4 +328,26 @@ class Normaliser:
 
     def analyse(self, text: str) -> list[str]:
         """The whole pipeline for text whose spelling we trust (the knowledge base itself)."""
-        return self.terms(self.canonical_words(self.split_words(text)))
+        return self.analyse_words(text)[1]
+
+    def analyse_words(self, text: str) -> tuple[list[str], list[str]]:
+        """A trusted text's words (for the spelling vocabulary) and its terms.
+
+        Most of a large knowledge base's prose needs no rewriting at all; that is checked with
+        three cheap set and regex tests, and such text skips straight to stemming.
+        """
+        words = plain_words(text)
+        plain = (
+            self.words.keys().isdisjoint(words)
+            and self.phrases.keys().isdisjoint(words)
+            and "do" not in words
+            and "does" not in words
+            and not _PHRASE_FRAGMENTS.search(" ".join(words))
+        )
+        if plain:
+            stopwords = self.stopwords
+            known = _STEMS.get
+            return words, [known(w) or stem(w) for w in words if w not in stopwords]
+        # split_words has already rewritten every word, so canonical_words would change nothing.
+        split = self._rewrite(words)
+        return split, self.terms(split)
