@@ -80,6 +80,9 @@ UNKNOWN_WEIGHT_WITH_ROLE = 0.25
 #: Without the role named, a question whose weight is this much in words the guide never uses
 #: is about something else ("what is the population of India?").
 MAX_UNKNOWN_SHARE_WITHOUT_ROLE = 0.4
+#: Extra aspect share for a section whose title names the qualifier the question names ("what
+#: is a *senior* TPM responsible for?" is about the senior level before it is about duties).
+SUBJECT_SHARE = 1.0
 #: Weight of terms found only in a section's summary, body or source, relative to its title,
 #: aliases and questions, which are written to be matched.
 BODY_WEIGHT = 0.5
@@ -168,6 +171,7 @@ class _Lexicon(NamedTuple):
     thanks_words: frozenset[str]
     background: tuple[str, ...]  # padded clause starts
     asks: dict[str, frozenset[str]]  # aspect -> terms
+    subjects: frozenset[str]  # qualifiers that say which section a question is about
     decline_senses: tuple[str, ...]
     program_senses: tuple[str, ...]
     gaps: tuple[_Gap, ...]
@@ -182,6 +186,7 @@ class _Query(NamedTuple):
     names_other_role: bool
     unknown_share: float
     asks: frozenset[str]
+    subjects: frozenset[str]  # qualifiers the question names ("senior")
     focus: str  # padded canonical words of the question's own clauses, for gap look-up
 
 
@@ -269,6 +274,10 @@ class Matcher:
         self._section_terms = strong
         self._title_terms = [list(dict.fromkeys(analysed[0])) for analysed in phrase_terms]
         self._aspects = [self._aspect_profile(analysed) for analysed in phrase_terms]
+        # The qualifiers ("senior", "mid") each title names: what the section is about.
+        self._subjects = [
+            self._lexicon.subjects.intersection(self._text.split_words(s.title)) for s in sections
+        ]
         self._phrases = [self._phrases_of(analysed) for analysed in phrase_terms]
         self._phrase_texts = [[p.sorted_text for p in phrases] for phrases in self._phrases]
         self._phrases_with_term: list[dict[str, list[int]]] = []
@@ -337,6 +346,9 @@ class Matcher:
             thanks_words=frozenset(_word_list(social.get("thanks"))),
             background=tuple(f" {b.strip()} " for b in background.split("|") if b.strip()),
             asks=asks,
+            subjects=frozenset(
+                w for s in _word_list(raw.get("subjects")) for w in self._text.split_words(s)
+            ),
             decline_senses=tuple(self._canonical(s) for s in senses.get("decline") or ()),
             program_senses=tuple(self._canonical(s) for s in senses.get("program") or ()),
             gaps=tuple(gaps),
@@ -377,6 +389,7 @@ class Matcher:
         """The message's clauses, spelling repaired and canonical, each marked as background
         (about the asker) or not."""
         clauses: list[_Clause] = []
+        marks: list[bool] = []  # whether each clause is itself a question
         budget = MAX_QUERY_WORDS
         for piece in _CLAUSE_BREAK.split(cleaned):
             if budget <= 0:
@@ -388,10 +401,19 @@ class Matcher:
             corrected = " ".join(self._speller.correct(w) for w in raw_words)
             words = self._text.canonical_words(self._text.split_words(corrected))
             padded = f" {' '.join(tx.plain_words(piece))} "
-            background = not piece.rstrip().endswith("?") and any(
+            asked = piece.rstrip().endswith("?")
+            background = not asked and any(
                 padded.startswith(start) for start in self._lexicon.background
             )
             clauses.append(_Clause(words, background))
+            opening = [w for w in words[:3] if w not in _PART_JOINERS][:1]
+            marks.append(asked or bool(opening and opening[0] in _QUESTION_START))
+        if any(marks) and "?" in cleaned:
+            # The asker marked the question; the other clauses are what they told us around it
+            # ("can someone list what a TPM does? preparing for a role change").
+            clauses = [
+                _Clause(c.words, c.background or not m) for c, m in zip(clauses, marks, strict=True)
+            ]
         if not any(self._has_content(c.words) for c in clauses if not c.background):
             # Nothing is asked outside the background ("i'd like to become a TPM. how would you
             # suggest i go about it?"): the background is the question.
@@ -452,6 +474,7 @@ class Matcher:
             names_other_role=names_other_role,
             unknown_share=sum(weights[t] for t in unknown) / max(total, 1e-9),
             asks=own_asks | frozenset(asks),
+            subjects=self._lexicon.subjects.intersection(focus),
             focus=f" {' '.join(focus)} ",
         )
 
@@ -505,6 +528,8 @@ class Matcher:
         aspect = self._aspects[index]
         score = 100 * (W_COVERAGE * coverage + W_PHRASE * phrase + W_FUZZY * fuzzy / 100)
         share = max((aspect.get(a, 0.0) for a in query.asks), default=0.0)
+        if query.subjects & self._subjects[index]:
+            share += SUBJECT_SHARE
         # The bonus shrinks as the score nears 100, so scores stay on one 0-100 scale and a
         # perfect textual match is never overtaken by the aspect alone.
         return score + share * ASPECT_BONUS * (100 - score) / 100
@@ -692,12 +717,14 @@ class Matcher:
         inherited = frozenset(
             name for name, share in self._aspects[previous].items() if share >= 0.3
         )
-        context = self._query(clauses, self._title_terms[previous], own.asks or inherited)
+        context = self._query(clauses, self._title_terms[previous], inherited)
         target = None
-        if own_status == "answer" and own_ranked[0][0] != previous:
-            target = own_ranked[0][0]
-        elif not own_ranked or own_ranked[0][1] < SUGGEST_SCORE:
+        close = [i for i, score in own_ranked if score >= own_ranked[0][1] - ANSWER_MARGIN]
+        if not own_ranked or own_ranked[0][1] < SUGGEST_SCORE or previous in close:
+            # Nothing of its own, or a near tie that the conversation settles.
             target = previous
+        elif own_status == "answer":
+            target = own_ranked[0][0]
         decision = self._decide(context, target)
         if decision.status == "partial" or target is None:
             return decision
