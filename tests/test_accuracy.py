@@ -15,7 +15,7 @@ DEV = by_kind(dev_cases())
 DEV_FLOORS = {
     "in_domain": 0.85,
     "off_topic": 1.0,
-    "unanswerable": 0.9,
+    "unanswerable": 0.8,
     "two_part": 0.6,
     "follow_up": 0.5,
     "social": 1.0,

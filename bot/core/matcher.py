@@ -77,6 +77,9 @@ ASPECT_BONUS = 12.0
 #: Words the guide never uses weigh this much (relative to the rarest guide word) against a
 #: question that names the TPM role: its topic is clearer, so stray words matter less.
 UNKNOWN_WEIGHT_WITH_ROLE = 0.25
+#: ... but each of them weighs at least this much, so that a question naming the role and
+#: several things the guide never mentions is not answered as if it were only about the role.
+UNKNOWN_EACH_WITH_ROLE = 0.1
 #: Without the role named, a question whose weight is this much in words the guide never uses
 #: is about something else ("what is the population of India?").
 MAX_UNKNOWN_SHARE_WITHOUT_ROLE = 0.4
@@ -458,10 +461,11 @@ class Matcher:
         )
         unknown = list(dict.fromkeys(unknown))
         if names_role and unknown:
-            # The question is plainly about the role; its other unknown words are chatter
-            # ("long time lurker here"), so together they weigh no more than a fraction of one.
-            share = self._unknown_idf * UNKNOWN_WEIGHT_WITH_ROLE / len(unknown)
-            weights.update(dict.fromkeys(unknown, share))
+            # The question is plainly about the role; its other unknown words are mostly chatter
+            # ("long time lurker here"), so together they weigh a fraction of one, yet each
+            # still counts a little ("do TPMs use Jira or Asana?" is not about the role alone).
+            each = max(UNKNOWN_EACH_WITH_ROLE, UNKNOWN_WEIGHT_WITH_ROLE / len(unknown))
+            weights.update(dict.fromkeys(unknown, self._unknown_idf * each))
         total = sum(weights.values())
         focus_terms.update(t for t in weights if t == COMPARE_TERM)
         own_asks = frozenset(n for n, t in self._lexicon.asks.items() if t & focus_terms)
