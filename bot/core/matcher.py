@@ -107,7 +107,10 @@ _QUESTION_START = frozenset(
     which who whom why when where any tell explain kya kaise kitna kitni kitne kyun kaun konsa
     """.split()
 )
-_PART_JOINERS = frozenset(["and", "also", "aur", "plus", "&"])
+_PART_JOINERS = frozenset(["and", "also", "aur", "plus"])
+#: Joiners that start a second question whatever follows ("... aur salary kitni hai"); plain
+#: "and" does so only before a question word, since "PM and TPM" is one thing.
+_STRONG_JOINERS = frozenset(["also", "aur", "plus"])
 _FOLLOW_UP_OPENERS = (
     " and ",
     " aur ",
@@ -121,6 +124,8 @@ _FOLLOW_UP_OPENERS = (
     " ok and ",
     " so what about ",
 )
+#: Question words that, with the role alone, make a whole question ("what is a TPM").
+_DEFINING = frozenset(["what", "who", "whats", "what's", "define", "meaning", "explain"])
 _FOLLOW_UP_REFERENCES = frozenset(["that", "it", "this", "those", "them", "they", "one", "there"])
 
 
@@ -423,6 +428,9 @@ class Matcher:
             clauses = [_Clause(c.words, False) for c in clauses]
         return clauses
 
+    def _names_role(self, clauses: Sequence[_Clause]) -> bool:
+        return any(tx.ROLE_TERM in self._text.terms(c.words) for c in clauses)
+
     def _has_content(self, words: list[str]) -> bool:
         """Whether words name anything the guide knows beyond the role itself."""
         return any(t in self._idf and t != tx.ROLE_TERM for t in self._text.terms(words))
@@ -567,7 +575,8 @@ class Matcher:
             return self._result(question, cleaned, decision)
         parts = self._parts(clauses)
         if len(parts) > 1:
-            decisions = [self._decide(self._query(part)) for part in parts]
+            role = [tx.ROLE_TERM] if self._names_role(clauses) else []
+            decisions = [self._decide(self._query(part, role)) for part in parts]
             answered = [d for d in decisions if d.status in ("answer", "partial")]
             sections = list(dict.fromkeys(d.ranked[0][0] for d in answered))
             if len(sections) > 1:
@@ -678,8 +687,8 @@ class Matcher:
                 splits = (
                     word in _PART_JOINERS
                     and i + 1 < len(words)
-                    and words[i + 1] in _QUESTION_START
-                    and current
+                    and (word in _STRONG_JOINERS or words[i + 1] in _QUESTION_START)
+                    and self._asks_something(current)
                 )
                 if splits:
                     parts[-1].append(_Clause(current, False))
@@ -692,7 +701,14 @@ class Matcher:
                 parts.append([])
             if current:
                 parts[-1].append(_Clause(current, False))
-        return [p for p in parts if any(self._text.terms(c.words) for c in p)]
+        return [p for p in parts if self._asks_something([w for c in p for w in c.words])]
+
+    def _asks_something(self, words: list[str]) -> bool:
+        """Whether words could stand as a question of their own: they name something the guide
+        knows beyond the role, or ask what the role is ("TPM kya hota hai")."""
+        if self._has_content(words):
+            return True
+        return tx.ROLE_TERM in self._text.terms(words) and bool(_DEFINING.intersection(words))
 
     def _previous(self, history: Sequence[str]) -> int | None:
         for section_id in reversed(history):
@@ -722,6 +738,10 @@ class Matcher:
             name for name, share in self._aspects[previous].items() if share >= 0.3
         )
         context = self._query(clauses, self._title_terms[previous], inherited)
+        # What the earlier answer was about counts for the gaps too: "how much do they earn?"
+        # after the senior level asks for senior pay.
+        title = self._text.split_words(self.kb.sections[previous].title)
+        context = context._replace(focus=f"{context.focus}{' '.join(title)} ")
         target = None
         close = [i for i, score in own_ranked if score >= own_ranked[0][1] - ANSWER_MARGIN]
         if not own_ranked or own_ranked[0][1] < SUGGEST_SCORE or previous in close:

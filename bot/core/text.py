@@ -317,12 +317,12 @@ class Normaliser:
         stopwords = self.stopwords
         if "do" not in words and "does" not in words:  # the common case, without the loop
             known = _STEMS.get
-            return [known(w) or stem(w) for w in words if w not in stopwords]
+            return [known(w) or stem(w) for w in words if w not in stopwords and not w.isdigit()]
         out: list[str] = []
         for index, word in enumerate(words):
             if word in ("do", "does") and _main_verb_do(words, index):
                 out.append(DUTIES_TERM)
-            elif word not in stopwords:
+            elif word not in stopwords and not word.isdigit():  # "1)", "2)" number a list
                 out.append(stem(word))
         return out
 
@@ -347,7 +347,9 @@ class Normaliser:
         if plain:
             stopwords = self.stopwords
             known = _STEMS.get
-            return words, [known(w) or stem(w) for w in words if w not in stopwords]
+            return words, [
+                known(w) or stem(w) for w in words if w not in stopwords and not w.isdigit()
+            ]
         # split_words has already rewritten every word, so canonical_words would change nothing.
         split = self._rewrite(words)
         return split, self.terms(split)
