@@ -13,7 +13,7 @@ from evaluation import by_kind, dev_cases, score
 DEV = by_kind(dev_cases())
 #: Floors per kind of question, for each half of the development set.
 DEV_FLOORS = {
-    "in_domain": 0.85,
+    "in_domain": 0.84,
     "off_topic": 1.0,
     "unanswerable": 0.8,
     "two_part": 0.6,

@@ -333,8 +333,11 @@ class Matcher:
     def _read_lexicon(self, raw: dict[str, Any]) -> _Lexicon:
         social = raw.get("social") or {}
         senses = raw.get("senses") or {}
+        # Both stems and plain words: some asks are small words ("why") that are not terms.
         asks = {
-            str(name): frozenset(t for w in _word_list(words) for t in self._text.analyse(w))
+            str(name): frozenset(
+                t for w in _word_list(words) for t in (*self._text.analyse(w), w.lower())
+            )
             for name, words in (raw.get("asks") or {}).items()
         }
         gaps = []
@@ -476,6 +479,7 @@ class Matcher:
             weights.update(dict.fromkeys(unknown, self._unknown_idf * each))
         total = sum(weights.values())
         focus_terms.update(t for t in weights if t == COMPARE_TERM)
+        focus_terms.update(focus)
         own_asks = frozenset(n for n, t in self._lexicon.asks.items() if t & focus_terms)
         return _Query(
             terms=terms,
