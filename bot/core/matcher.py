@@ -61,7 +61,7 @@ MAX_QUERY_WORDS = 60
 #: How many candidates a result reports.
 MAX_CANDIDATES = 5
 #: How many sections get the full (phrase and fuzzy) score after the cheap coverage pass.
-SHORTLIST = 24
+SHORTLIST = 16
 
 # Weights of the three signals, and the decision thresholds on the 0-100 score.
 W_COVERAGE, W_PHRASE, W_FUZZY = 0.3, 0.2, 0.5
@@ -95,6 +95,8 @@ BACKGROUND_WEIGHT = 0.3
 CONTEXT_WEIGHT = 0.5
 #: The term every way of asking for a comparison becomes ("vs", "difference", ...).
 COMPARE_TERM = "compar"
+#: Trigger keys for the two senses of "TPM" that are not gaps.
+DECLINE, PROGRAM = -1, -2
 #: What a question about the technical *program* manager role is told first.
 PROGRAM_NOTE = "the technical program manager role (it is about technical product managers)"
 #: A follow-up is short; longer messages stand on their own.
@@ -180,9 +182,9 @@ class _Lexicon(NamedTuple):
     background: tuple[str, ...]  # padded clause starts
     asks: dict[str, frozenset[str]]  # aspect -> terms
     subjects: frozenset[str]  # qualifiers that say which section a question is about
-    decline_senses: tuple[str, ...]
-    program_senses: tuple[str, ...]
     gaps: tuple[_Gap, ...]
+    #: first word -> (padded phrase, what it triggers): DECLINE, PROGRAM or a gap's index
+    triggers: dict[str, tuple[tuple[str, int], ...]]
 
 
 class _Query(NamedTuple):
@@ -360,10 +362,31 @@ class Matcher:
             subjects=frozenset(
                 w for s in _word_list(raw.get("subjects")) for w in self._text.split_words(s)
             ),
-            decline_senses=tuple(self._canonical(s) for s in senses.get("decline") or ()),
-            program_senses=tuple(self._canonical(s) for s in senses.get("program") or ()),
             gaps=tuple(gaps),
+            triggers=self._trigger_index(senses, gaps),
         )
+
+    def _trigger_index(
+        self, senses: dict[str, Any], gaps: list[_Gap]
+    ) -> dict[str, tuple[tuple[str, int], ...]]:
+        """Every sense and gap phrase filed under its first word, so a question only tries the
+        phrases that can start at one of its words."""
+        found: dict[str, list[tuple[str, int]]] = {}
+        entries = [(self._canonical(p), DECLINE) for p in senses.get("decline") or ()]
+        entries += [(self._canonical(p), PROGRAM) for p in senses.get("program") or ()]
+        entries += [(phrase, n) for n, gap in enumerate(gaps) for phrase in gap.about]
+        for phrase, key in entries:
+            if phrase.strip():
+                found.setdefault(phrase.split()[0], []).append((phrase, key))
+        return {word: tuple(items) for word, items in found.items()}
+
+    def _triggered(self, focus: str) -> set[int]:
+        """What the word list's phrases found in a question's own words."""
+        triggers = self._lexicon.triggers
+        hits: set[int] = set()
+        for word in triggers.keys() & set(focus.split()):
+            hits.update(key for phrase, key in triggers[word] if phrase in focus)
+        return hits
 
     @staticmethod
     def _lexicon_vocabulary(raw: dict[str, Any]) -> list[str]:
@@ -413,9 +436,7 @@ class Matcher:
             words = self._text.canonical_words(self._text.split_words(corrected))
             padded = f" {' '.join(tx.plain_words(piece))} "
             asked = piece.rstrip().endswith("?")
-            background = not asked and any(
-                padded.startswith(start) for start in self._lexicon.background
-            )
+            background = not asked and padded.startswith(self._lexicon.background)
             clauses.append(_Clause(words, background))
             opening = [w for w in words[:3] if w not in _PART_JOINERS][:1]
             marks.append(asked or bool(opening and opening[0] in _QUESTION_START))
@@ -518,33 +539,28 @@ class Matcher:
                 scores[index] = scores.get(index, 0.0) + idf * weight
         return sorted(scores, key=scores.__getitem__, reverse=True)[:SHORTLIST]
 
-    def _coverage(self, index: int, query: _Query) -> float:
-        weights = self._section_terms[index]
-        explained = sum(w * weights.get(t, 0.0) for t, w in query.weights.items())
-        return explained / query.total
-
     def _score(self, index: int, query: _Query) -> float:
-        coverage = self._coverage(index, query)
+        weights = self._section_terms[index]
+        coverage = sum(w * weights.get(t, 0.0) for t, w in query.weights.items()) / query.total
         phrases = self._phrases[index]
         # IDF weight each phrase shares with the question, via the section's term -> phrases
         # index, so only phrases that share a term are visited.
         shared: dict[int, float] = {}
         where = self._phrases_with_term[index]
-        for term in query.terms:
+        for term, weight in query.weights.items():
             for number in where.get(term, ()):
-                shared[number] = shared.get(number, 0.0) + query.weights[term]
-        phrase = max(
-            (2 * weight / (query.total + phrases[n].weight) for n, weight in shared.items()),
-            default=0.0,
-        )
+                shared[number] = shared.get(number, 0.0) + weight
+        phrase = 0.0
+        for number, weight in shared.items():
+            phrase = max(phrase, 2 * weight / (query.total + phrases[number].weight))
         # Both sides are pre-sorted, so a plain ratio equals rapidfuzz's token_sort_ratio
         # without re-splitting and re-sorting every phrase on every question.
         best = process.extractOne(query.text, self._phrase_texts[index], scorer=fuzz.ratio)
         fuzzy = best[1] if best else 0.0
-        aspect = self._aspects[index]
         score = 100 * (W_COVERAGE * coverage + W_PHRASE * phrase + W_FUZZY * fuzzy / 100)
-        share = max((aspect.get(a, 0.0) for a in query.asks), default=0.0)
-        if query.subjects & self._subjects[index]:
+        aspect = self._aspects[index]
+        share = max([aspect.get(a, 0.0) for a in query.asks], default=0.0)
+        if query.subjects and query.subjects & self._subjects[index]:
             share += SUBJECT_SHARE
         # The bonus shrinks as the score nears 100, so scores stay on one 0-100 scale and a
         # perfect textual match is never overtaken by the aspect alone.
@@ -610,9 +626,10 @@ class Matcher:
         """The decision for one reading of a question: the plain ranking, then the word list's
         other senses of "TPM" and the gaps the guide has."""
         ranked = self._rank(query)
-        if any(s in query.focus for s in self._lexicon.decline_senses):
+        hits = self._triggered(query.focus)
+        if DECLINE in hits:
             return _Decision("none", ranked)
-        if any(s in query.focus for s in self._lexicon.program_senses):
+        if PROGRAM in hits:
             # Technical *program* manager: say which role the guide is about, and give the
             # closest topic (what a TPM is, when nothing closer stands out).
             closest = None if ranked and ranked[0][1] >= SUGGEST_SCORE else "what-is-a-tpm"
@@ -620,7 +637,7 @@ class Matcher:
         if query.names_other_role and not query.names_role:
             return _Decision("none", ranked)
         status = self._plain_status(ranked, query)
-        gap = self._gap(query)
+        gap = self._gap(query, hits)
         if gap is None:
             return _Decision(status, ranked)
         if gap.section == "" or not (query.names_role or status in ("answer", "suggest")):
@@ -629,12 +646,12 @@ class Matcher:
             return _Decision("none", ranked)
         return self._partial(ranked, gap.section, gap.not_covered, target)
 
-    def _gap(self, query: _Query) -> _Gap | None:
-        for gap in self._lexicon.gaps:
-            if gap.asks and gap.asks not in query.asks:
-                continue
-            if any(phrase in query.focus for phrase in gap.about):
-                return gap
+    def _gap(self, query: _Query, hits: set[int]) -> _Gap | None:
+        """The first gap (in word-list order) the question triggers and asks for."""
+        gaps = self._lexicon.gaps
+        for index in sorted(h for h in hits if h >= 0):
+            if not gaps[index].asks or gaps[index].asks in query.asks:
+                return gaps[index]
         return None
 
     def _partial(
