@@ -167,24 +167,45 @@ class _Phrase(NamedTuple):
     sorted_text: str  # distinct terms in sorted order, for rapidfuzz
 
 
-class _Gap(NamedTuple):
-    about: tuple[str, ...]  # padded canonical phrases, any of which triggers the gap
-    asks: str  # the aspect the question must ask, or "" for any
-    not_covered: str
-    section: str | None  # closest covered section id; None: the best match; "": decline
+# Plain classes with __slots__ rather than NamedTuples for internal records: each NamedTuple
+# class costs about a millisecond to define, which every cached `tpm-bot ask` would pay.
 
 
-class _Lexicon(NamedTuple):
+class _Gap:
+    __slots__ = ("about", "asks", "not_covered", "section")
+
+    def __init__(
+        self, about: tuple[str, ...], asks: str, not_covered: str, section: str | None
+    ) -> None:
+        self.about = about  # padded canonical phrases, any of which triggers the gap
+        self.asks = asks  # the aspect the question must ask, or "" for any
+        self.not_covered = not_covered
+        self.section = section  # closest covered section id; None: the best match; "": decline
+
+
+class _Lexicon:
     """The parts of lexicon.yaml the matcher consults per question, in canonical form."""
 
-    help_words: frozenset[str]
-    thanks_words: frozenset[str]
-    background: tuple[str, ...]  # padded clause starts
-    asks: dict[str, frozenset[str]]  # aspect -> terms
-    subjects: frozenset[str]  # qualifiers that say which section a question is about
-    gaps: tuple[_Gap, ...]
-    #: first word -> (padded phrase, what it triggers): DECLINE, PROGRAM or a gap's index
-    triggers: dict[str, tuple[tuple[str, int], ...]]
+    __slots__ = ("asks", "background", "gaps", "help_words", "subjects", "thanks_words", "triggers")
+
+    def __init__(
+        self,
+        help_words: frozenset[str],
+        thanks_words: frozenset[str],
+        background: tuple[str, ...],
+        asks: dict[str, frozenset[str]],
+        subjects: frozenset[str],
+        gaps: tuple[_Gap, ...],
+        triggers: dict[str, tuple[tuple[str, int], ...]],
+    ) -> None:
+        self.help_words = help_words
+        self.thanks_words = thanks_words
+        self.background = background  # padded clause starts
+        self.asks = asks  # aspect -> terms and words
+        self.subjects = subjects  # qualifiers that say which section a question is about
+        self.gaps = gaps
+        #: first word -> (padded phrase, what it triggers): DECLINE, PROGRAM or a gap's index
+        self.triggers = triggers
 
 
 class _Query(NamedTuple):
@@ -200,15 +221,21 @@ class _Query(NamedTuple):
     focus: str  # padded canonical words of the question's own clauses, for gap look-up
 
 
-class _Clause(NamedTuple):
-    words: list[str]  # canonical words, spelling repaired
-    background: bool
+class _Clause:
+    __slots__ = ("background", "words")
+
+    def __init__(self, words: list[str], background: bool) -> None:
+        self.words = words  # canonical words, spelling repaired
+        self.background = background
 
 
-class _Decision(NamedTuple):
-    status: Status
-    ranked: list[tuple[int, float]]
-    not_covered: str = ""
+class _Decision:
+    __slots__ = ("not_covered", "ranked", "status")
+
+    def __init__(self, status: Status, ranked: list[tuple[int, float]], not_covered: str = ""):
+        self.status = status
+        self.ranked = ranked
+        self.not_covered = not_covered
 
 
 def load_lexicon(path: str = LEXICON_PATH) -> dict[str, Any]:
@@ -217,6 +244,14 @@ def load_lexicon(path: str = LEXICON_PATH) -> dict[str, Any]:
 
     with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle) or {}
+
+
+def _file_stamp(path: str) -> str:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return ""
+    return f"{stat.st_size}|{stat.st_mtime_ns}"
 
 
 def _word_list(value: Any) -> list[str]:
@@ -239,8 +274,20 @@ class Matcher:
             if collecting:
                 gc.enable()
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Refuse a start-up cache built from another version of the word list.
+
+        The cache is keyed by the knowledge files and the code, not by lexicon.yaml, so an edited
+        word list is caught here; the ValueError makes the cache rebuild the matcher.
+        """
+        stamp = state.get("_lexicon_stamp")
+        if stamp is not None and stamp != _file_stamp(LEXICON_PATH):
+            raise ValueError("the word list changed since this matcher was cached")
+        self.__dict__.update(state)
+
     def _build(self, kb: KnowledgeBase, lexicon: dict[str, Any] | None) -> None:
         self.kb = kb
+        self._lexicon_stamp = _file_stamp(LEXICON_PATH) if lexicon is None else None
         raw = load_lexicon() if lexicon is None else lexicon
         self._text = tx.Normaliser(
             words={str(k): str(v) for k, v in (raw.get("words") or {}).items()},
