@@ -43,12 +43,7 @@ def dev_cases() -> list[Case]:
     """The development set as cases, each marked with its half."""
     dev = yaml.safe_load((DATA / "dev_questions.yaml").read_text("utf-8"))
     cases: list[Case] = []
-    for key in (
-        "in_domain",
-        "in_domain_realistic",
-        "in_domain_realistic_2",
-        "in_domain_realistic_3",
-    ):
+    for key in [k for k in dev if k.startswith("in_domain")]:
         for section_id, questions in (dev.get(key) or {}).items():
             cases += [
                 Case("in_domain", q, section_id, half=_half(n)) for n, q in enumerate(questions)

@@ -246,6 +246,28 @@ def load_lexicon(path: str = LEXICON_PATH) -> dict[str, Any]:
         return yaml.safe_load(handle) or {}
 
 
+#: Words before another job's name that make it someone the TPM works with, not the subject:
+#: "tasks for developers", "working alongside engineers", "from developer to TPM".
+_COLLABORATION = frozenset("for with to alongside between and from like among across into".split())
+_ARTICLES = frozenset(["a", "an", "the", "other", "our", "my", "their"])
+#: The jobs the guide names as a TPM's collaborators; other jobs stay the subject wherever they
+#: stand ("the career ladder for a teacher").
+_COLLABORATORS = frozenset(["engineer", "developer", "designer", "marketer", "programmer"])
+
+
+def _other_role_is_subject(words: list[str], index: int) -> bool:
+    """Whether words[index] names another job as what the question is about."""
+    word = words[index]
+    if word not in tx.OTHER_ROLES and not (word.endswith("s") and word[:-1] in tx.OTHER_ROLES):
+        return False
+    if word.rstrip("s") not in _COLLABORATORS:
+        return True
+    back = index - 1
+    while back >= 0 and words[back] in _ARTICLES:
+        back -= 1
+    return back < 0 or words[back] not in _COLLABORATION
+
+
 def _file_stamp(path: str) -> str:
     try:
         stat = os.stat(path)
@@ -536,7 +558,7 @@ class Matcher:
         names_role = tx.ROLE_TERM in terms or tx.PM_TERM in terms
         # Only the question's own clauses: "I'm a developer, what do TPMs earn?" is about TPMs.
         names_other_role = bool(tx.OTHER_ROLE_PHRASES.search(" ".join(focus))) or any(
-            w in tx.OTHER_ROLES or (w.endswith("s") and w[:-1] in tx.OTHER_ROLES) for w in focus
+            _other_role_is_subject(focus, i) for i in range(len(focus))
         )
         unknown = list(dict.fromkeys(unknown))
         if names_role and unknown:
