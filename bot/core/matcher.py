@@ -95,6 +95,8 @@ BACKGROUND_WEIGHT = 0.3
 CONTEXT_WEIGHT = 0.5
 #: The term every way of asking for a comparison becomes ("vs", "difference", ...).
 COMPARE_TERM = "compar"
+#: The term "how much" becomes (text.py), which otherwise speaks for the pay section.
+HOW_MUCH = "howmuch"
 #: Trigger keys for the two senses of "TPM" that are not gaps.
 DECLINE, PROGRAM = -1, -2
 #: What a question about the technical *program* manager role is told first.
@@ -548,9 +550,16 @@ class Matcher:
                     idf = self._unknown_idf
                 weights[term] = max(weights.get(term, 0.0), idf * factor)
         focus_terms = set(self._text.terms(focus))
-        if {tx.ROLE_TERM, tx.PM_TERM} <= focus_terms and COMPARE_TERM in self._idf:
-            # Naming both roles asks how they differ ("do PMs code like TPMs?").
+        path = self._lexicon.asks.get("path", frozenset())
+        if (
+            {tx.ROLE_TERM, tx.PM_TERM} <= focus_terms
+            and COMPARE_TERM in self._idf
+            and not path & focus_terms
+        ):
+            # Naming both roles asks how they differ ("do PMs code like TPMs?"), unless it asks
+            # about getting from one to the other ("is a PM role useful before becoming a TPM?").
             weights.setdefault(COMPARE_TERM, self._idf[COMPARE_TERM])
+        self._drop_measure_word(focus, weights)
         for term in context:
             if term not in weights and term in self._idf:
                 weights[term] = self._idf[term] * CONTEXT_WEIGHT
@@ -583,6 +592,17 @@ class Matcher:
             subjects=self._lexicon.subjects.intersection(focus),
             focus=f" {' '.join(focus)} ",
         )
+
+    def _drop_measure_word(self, focus: list[str], weights: dict[str, float]) -> None:
+        """ "How much coding ..." measures coding, not pay: the how-much term only speaks for
+        the pay section when what follows is pay or nothing at all."""
+        if HOW_MUCH not in weights or HOW_MUCH not in focus:
+            return
+        at = focus.index(HOW_MUCH)
+        following = self._text.terms(focus[at + 1 : at + 3])
+        pay = self._lexicon.asks.get("pay", frozenset())
+        if any(t in self._idf and t not in pay and t != tx.ROLE_TERM for t in following):
+            del weights[HOW_MUCH]
 
     def _social_intent(self, clauses: Sequence[_Clause]) -> Intent | None:
         """ "help" or "thanks" for a message with no question in it, else None."""

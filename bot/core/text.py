@@ -122,8 +122,8 @@ STOPWORDS: frozenset[str] = frozenset(
     that that's the their theirs them themselves then there there's these they they'd they'll
     they're they've thing things think this those though through to too under until up upon us
     usually very via want wanna was wasn't way we we'd we'll we're we've well were weren't
-    what what's whats when when's where where's whether which while who who's whom whose why
-    why's will with within without won't would wouldn't yeah yes yet you you'd good best great
+    what what's whats when when's where where's whether which while who who's whom whose
+    will with within without won't would wouldn't yeah yes yet you you'd good best great
     nice top right better you'll you're you've your yours yourself yourselves anyway basically
     generally typically question questions help wondering hmm ok okay pls please folks team's
     someone's also etc e.g i.e really gonna gotta im ive dont doesnt whats hows thats theres
