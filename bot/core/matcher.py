@@ -91,10 +91,14 @@ SUBJECT_SHARE = 1.0
 BODY_WEIGHT = 0.5
 #: Weight of words in a clause about the asker rather than the question.
 BACKGROUND_WEIGHT = 0.3
+#: Most that all background words together weigh, relative to the question's own words.
+BACKGROUND_MAX_SHARE = 0.5
 #: Weight of the previous answer's title words when reading an elliptical follow-up.
 CONTEXT_WEIGHT = 0.5
 #: The term every way of asking for a comparison becomes ("vs", "difference", ...).
 COMPARE_TERM = "compar"
+#: What every number in a question becomes for the word list's phrases ("in nnn years").
+NUMBER = "nnn"
 #: The term "how much" becomes (text.py), which otherwise speaks for the pay section.
 HOW_MUCH = "howmuch"
 #: Trigger keys for the two senses of "TPM" that are not gaps.
@@ -104,6 +108,7 @@ PROGRAM_NOTE = "the technical program manager role (it is about technical produc
 #: A follow-up is short; longer messages stand on their own.
 FOLLOW_UP_MAX_TERMS = 3
 
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+\b")
 _CLAUSE_BREAK = re.compile(r"(?<=[?!.;:])\s+|\s*[,()]\s*|\s+-+\s+|\s+but\s+")
 _QUESTION_START = frozenset(
     """
@@ -188,7 +193,16 @@ class _Gap:
 class _Lexicon:
     """The parts of lexicon.yaml the matcher consults per question, in canonical form."""
 
-    __slots__ = ("asks", "background", "gaps", "help_words", "subjects", "thanks_words", "triggers")
+    __slots__ = (
+        "asks",
+        "background",
+        "gaps",
+        "help_words",
+        "named",
+        "subjects",
+        "thanks_words",
+        "triggers",
+    )
 
     def __init__(
         self,
@@ -199,7 +213,9 @@ class _Lexicon:
         subjects: frozenset[str],
         gaps: tuple[_Gap, ...],
         triggers: dict[str, tuple[tuple[str, int], ...]],
+        named: str,
     ) -> None:
+        self.named = named  # what a partial answer says about a name the guide never uses
         self.help_words = help_words
         self.thanks_words = thanks_words
         self.background = background  # padded clause starts
@@ -220,15 +236,17 @@ class _Query(NamedTuple):
     unknown_share: float
     asks: frozenset[str]
     subjects: frozenset[str]  # qualifiers the question names ("senior")
+    names: tuple[str, ...]  # proper names the guide never uses
     focus: str  # padded canonical words of the question's own clauses, for gap look-up
 
 
 class _Clause:
-    __slots__ = ("background", "words")
+    __slots__ = ("background", "names", "words")
 
-    def __init__(self, words: list[str], background: bool) -> None:
+    def __init__(self, words: list[str], background: bool, names: tuple[str, ...] = ()) -> None:
         self.words = words  # canonical words, spelling repaired
         self.background = background
+        self.names = names  # proper names the guide never uses ("Flipkart", "Pune")
 
 
 class _Decision:
@@ -435,6 +453,7 @@ class Matcher:
             ),
             gaps=tuple(gaps),
             triggers=self._trigger_index(senses, gaps),
+            named=str(raw.get("named") or "anything specific to {name}"),
         )
 
     def _trigger_index(
@@ -508,20 +527,40 @@ class Matcher:
             padded = f" {' '.join(tx.plain_words(piece))} "
             asked = piece.rstrip().endswith("?")
             background = not asked and padded.startswith(self._lexicon.background)
-            clauses.append(_Clause(words, background))
+            clauses.append(_Clause(words, background, self._proper_names(piece)))
             opening = [w for w in words[:3] if w not in _PART_JOINERS][:1]
             marks.append(asked or bool(opening and opening[0] in _QUESTION_START))
         if any(marks) and "?" in cleaned:
             # The asker marked the question; the other clauses are what they told us around it
             # ("can someone list what a TPM does? preparing for a role change").
             clauses = [
-                _Clause(c.words, c.background or not m) for c, m in zip(clauses, marks, strict=True)
+                _Clause(c.words, c.background or not m, c.names)
+                for c, m in zip(clauses, marks, strict=True)
             ]
         if not any(self._has_content(c.words) for c in clauses if not c.background):
             # Nothing is asked outside the background ("i'd like to become a TPM. how would you
             # suggest i go about it?"): the background is the question.
-            clauses = [_Clause(c.words, False) for c in clauses]
+            clauses = [_Clause(c.words, False, c.names) for c in clauses]
         return clauses
+
+    def _proper_names(self, piece: str) -> tuple[str, ...]:
+        """Capitalised words the guide never uses: companies, cities, countries, courses. A
+        question about one of them asks for something specific the guide does not have."""
+        names: list[str] = []
+        greetings = self._lexicon.help_words | self._lexicon.thanks_words
+        for match in _CAPITALISED.finditer(piece):
+            word = match.group()
+            low = word.lower()
+            before = piece[: match.start()].lower().split()[-1:]
+            after_greeting = bool(before) and before[0].strip(",!.") in greetings
+            if low in self._speller or low in self._text.stopwords or after_greeting:
+                continue  # a guide word, or the name of whoever is greeted ("hi Priya")
+            if not low.isalpha() or self._speller.correct(low) != low:
+                continue  # a typo of a guide word ("Salery")
+            if self._text.words.get(low, low) != low:
+                continue  # an abbreviation the word list knows ("SWE")
+            names.append(word)
+        return tuple(names)
 
     def _names_role(self, clauses: Sequence[_Clause]) -> bool:
         return any(tx.ROLE_TERM in self._text.terms(c.words) for c in clauses)
@@ -537,8 +576,11 @@ class Matcher:
         weights: dict[str, float] = {}
         focus: list[str] = []
         unknown: list[str] = []
+        background: set[str] = set()  # terms met only in background clauses
         for clause in clauses:
             factor = BACKGROUND_WEIGHT if clause.background else 1.0
+            if clause.background:
+                background.update(self._text.terms(clause.words))
             if not clause.background:
                 focus.extend(clause.words)
             for term in self._text.terms(clause.words):
@@ -550,6 +592,7 @@ class Matcher:
                     idf = self._unknown_idf
                 weights[term] = max(weights.get(term, 0.0), idf * factor)
         focus_terms = set(self._text.terms(focus))
+        self._cap_background(weights, focus_terms)
         path = self._lexicon.asks.get("path", frozenset())
         if (
             {tx.ROLE_TERM, tx.PM_TERM} <= focus_terms
@@ -584,14 +627,28 @@ class Matcher:
             terms=terms,
             weights=weights,
             total=total,
-            text=" ".join(sorted(terms)),
+            # Fuzzy matching compares the question itself, not the asker's story around it.
+            text=" ".join(sorted(t for t in terms if t in focus_terms or t not in background)),
             names_role=names_role,
             names_other_role=names_other_role,
             unknown_share=sum(weights[t] for t in unknown) / max(total, 1e-9),
             asks=own_asks | frozenset(asks),
             subjects=self._lexicon.subjects.intersection(focus),
-            focus=f" {' '.join(focus)} ",
+            names=tuple(n for c in clauses if not c.background for n in c.names),
+            # Numbers become one placeholder, so the word list can say "nnn years".
+            focus=f" {' '.join(NUMBER if w.isdigit() else w for w in focus)} ",
         )
+
+    @staticmethod
+    def _cap_background(weights: dict[str, float], focus_terms: set[str]) -> None:
+        """A long story around a short question must not outweigh it: the background's words
+        together weigh at most BACKGROUND_MAX_SHARE of the question's own."""
+        own = sum(w for t, w in weights.items() if t in focus_terms)
+        story = {t: w for t, w in weights.items() if t not in focus_terms}
+        total = sum(story.values())
+        if own and total > BACKGROUND_MAX_SHARE * own:
+            scale = BACKGROUND_MAX_SHARE * own / total
+            weights.update((t, w * scale) for t, w in story.items())
 
     def _drop_measure_word(self, focus: list[str], weights: dict[str, float]) -> None:
         """ "How much coding ..." measures coding, not pay: the how-much term only speaks for
@@ -727,6 +784,10 @@ class Matcher:
             return _Decision("none", ranked)
         status = self._plain_status(ranked, query)
         gap = self._gap(query, hits)
+        if gap is None and query.names and status in ("answer", "suggest"):
+            # Something named that the guide never mentions: answer what it does cover.
+            named = self._lexicon.named.format(name=" or ".join(dict.fromkeys(query.names)))
+            return self._partial(ranked, None, named, target)
         if gap is None:
             return _Decision(status, ranked)
         if gap.section == "" or not (query.names_role or status in ("answer", "suggest")):

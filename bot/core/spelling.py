@@ -40,6 +40,11 @@ class SpellingCorrector:
         self._index: dict[str, str] = {key: " ".join(sorted(v)) for key, v in index.items()}
         self._cache: dict[str, str] = {}
 
+    def __contains__(self, word: str) -> bool:
+        """Whether the word is one the guide (or the word list) uses: names it does not are
+        things the guide says nothing about."""
+        return word in self._frequency
+
     def correct(self, word: str) -> str:
         """Return the vocabulary word `word` was probably meant to be (or `word` itself)."""
         if word in self._frequency or len(word) < MIN_LENGTH or not word.isalpha():
