@@ -16,10 +16,10 @@ FROZEN = by_kind(frozen_cases())
 
 #: kind -> (floor enforced now, the issue's target)
 FLOORS = {
-    # BELOW TARGET: reached 0.811 without tuning on this set; the issue asks for 0.90.
-    "in_domain": (0.81, 0.90),
-    # BELOW TARGET: reached 0.738 without tuning on this set; the issue asks for 0.85.
-    "unanswerable": (0.73, 0.85),
+    # BELOW TARGET: reached 0.828 without tuning on this set; the issue asks for 0.90.
+    "in_domain": (0.82, 0.90),
+    # BELOW TARGET: reached 0.786 without tuning on this set; the issue asks for 0.85.
+    "unanswerable": (0.78, 0.85),
     "off_topic": (1.0, 1.0),
     # Not in the issue's floors; held where they are so they cannot slip.
     "two_part": (0.58, 0.58),

@@ -602,7 +602,7 @@ class Matcher:
             # Naming both roles asks how they differ ("do PMs code like TPMs?"), unless it asks
             # about getting from one to the other ("is a PM role useful before becoming a TPM?").
             weights.setdefault(COMPARE_TERM, self._idf[COMPARE_TERM])
-        self._drop_measure_word(focus, weights)
+        measures_other = self._drop_measure_word(focus, weights)
         for term in context:
             if term not in weights and term in self._idf:
                 weights[term] = self._idf[term] * CONTEXT_WEIGHT
@@ -622,6 +622,8 @@ class Matcher:
         total = sum(weights.values())
         focus_terms.update(t for t in weights if t == COMPARE_TERM)
         focus_terms.update(focus)
+        if measures_other:
+            focus_terms.discard(HOW_MUCH)
         own_asks = frozenset(n for n, t in self._lexicon.asks.items() if t & focus_terms)
         return _Query(
             terms=terms,
@@ -650,16 +652,18 @@ class Matcher:
             scale = BACKGROUND_MAX_SHARE * own / total
             weights.update((t, w * scale) for t, w in story.items())
 
-    def _drop_measure_word(self, focus: list[str], weights: dict[str, float]) -> None:
+    def _drop_measure_word(self, focus: list[str], weights: dict[str, float]) -> bool:
         """ "How much coding ..." measures coding, not pay: the how-much term only speaks for
         the pay section when what follows is pay or nothing at all."""
         if HOW_MUCH not in weights or HOW_MUCH not in focus:
-            return
+            return False
         at = focus.index(HOW_MUCH)
         following = self._text.terms(focus[at + 1 : at + 3])
         pay = self._lexicon.asks.get("pay", frozenset())
         if any(t in self._idf and t not in pay and t != tx.ROLE_TERM for t in following):
             del weights[HOW_MUCH]
+            return True
+        return False
 
     def _social_intent(self, clauses: Sequence[_Clause]) -> Intent | None:
         """ "help" or "thanks" for a message with no question in it, else None."""
@@ -892,8 +896,8 @@ class Matcher:
         """An elliptical message that leans on what was asked before: "and for directors?",
         "what about senior?", "how long does that take?"."""
         words = [w for c in clauses if not c.background for w in c.words]
-        terms = self._text.terms(words)
-        if len(terms) > FOLLOW_UP_MAX_TERMS or tx.ROLE_TERM in terms:
+        terms = [t for t in self._text.terms(words) if t != tx.ROLE_TERM]
+        if len(terms) > FOLLOW_UP_MAX_TERMS:
             return False
         padded = f" {' '.join(words)} "
         return padded.startswith(_FOLLOW_UP_OPENERS) or bool(

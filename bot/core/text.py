@@ -294,7 +294,7 @@ class Normaliser:
 
     def _rewrite(self, words: list[str]) -> list[str]:
         text = f" {' '.join(words)} "
-        for head in self.phrases.keys() & set(words):
+        for head in dict.fromkeys(w for w in words if w in self.phrases):  # in reading order
             for phrase, replacement in self.phrases[head]:
                 if phrase in text:
                     text = text.replace(phrase, replacement)
