@@ -743,17 +743,49 @@ class Matcher:
         if follow_up and previous is not None:
             decision = self._follow_up(clauses, previous)
             return self._result(question, cleaned, decision)
-        parts = self._parts(clauses)
-        if len(parts) > 1:
-            role = [tx.ROLE_TERM] if self._names_role(clauses) else []
-            decisions = [self._decide(self._query(part, role)) for part in parts]
-            answered = [d for d in decisions if d.status in ("answer", "partial")]
-            sections = list(dict.fromkeys(d.ranked[0][0] for d in answered))
-            if len(sections) > 1:
-                first = answered[0]
-                also = tuple(self.kb.sections[i] for i in sections[1:])
-                return self._result(question, cleaned, first, also)
+        for parts in (self._parts(clauses), self._split_by_asks(clauses)):
+            if len(parts) > 1:
+                two_part = self._two_part(question, cleaned, clauses, parts)
+                if two_part is not None:
+                    return two_part
         return self._result(question, cleaned, self._decide(self._query(clauses)))
+
+    def _two_part(
+        self,
+        question: str,
+        cleaned: str,
+        clauses: Sequence[_Clause],
+        parts: list[list[_Clause]],
+    ) -> MatchResult | None:
+        """Both answers when the parts are answered by different sections, else None."""
+        role = [tx.ROLE_TERM] if self._names_role(clauses) else []
+        decisions = [self._decide(self._query(part, role)) for part in parts]
+        answered = [d for d in decisions if d.status in ("answer", "partial")]
+        sections = list(dict.fromkeys(d.ranked[0][0] for d in answered))
+        if len(sections) < 2:
+            return None
+        also = tuple(self.kb.sections[i] for i in sections[1:])
+        return self._result(question, cleaned, answered[0], also)
+
+    def _asked(self, words: list[str]) -> frozenset[str]:
+        """What (pay, duties, path, ...) some words ask for."""
+        found = set(words) | set(self._text.terms(words))
+        return frozenset(name for name, ask in self._lexicon.asks.items() if ask & found)
+
+    def _split_by_asks(self, clauses: Sequence[_Clause]) -> list[list[_Clause]]:
+        """Two questions without a question word between them ("salary and levels?", "what do
+        TPMs do and earn"): split at an "and" or a comma when each side asks something
+        different."""
+        pieces = [c.words for c in clauses if not c.background]
+        words = [w for piece in pieces for w in piece]
+        bounds = {sum(len(p) for p in pieces[: n + 1]) for n in range(len(pieces) - 1)}
+        bounds.update(i for i, w in enumerate(words) if w == "and")
+        for at in sorted(bounds):
+            left, right = words[:at], words[at + 1 if words[at : at + 1] == ["and"] else at :]
+            left_asks, right_asks = self._asked(left), self._asked(right)
+            if left_asks and right_asks and not left_asks & right_asks:
+                return [[_Clause(left, False)], [_Clause(right, False)]]
+        return []
 
     def _result(
         self,
