@@ -152,3 +152,137 @@ def test_candidates_are_ranked_best_first_and_capped(matcher) -> None:
     scores = [c.score for c in result.candidates]
     assert scores == sorted(scores, reverse=True)
     assert 1 <= len(scores) <= 5
+
+
+@pytest.mark.parametrize(
+    ("question", "section", "missing"),
+    [
+        ("how much does a TPM earn in the US?", "salary-india", "pay outside India"),
+        ("what's the TPM salary at Google?", "salary-india", "pay at named companies"),
+        ("how much does the MIT xPRO course cost?", "education-and-certifications", "cost"),
+        ("will AI replace TPMs in the next 10 years?", None, "future"),
+        ("what does a technical program manager do?", None, "technical program manager"),
+    ],
+)
+def test_questions_the_guide_answers_only_in_part_say_what_is_missing(
+    matcher, question, section, missing
+) -> None:
+    result = matcher.match(question)
+    assert result.status == "partial"
+    assert result.section is not None and result.section is result.candidates[0].section
+    assert section is None or result.section.id == section
+    assert missing in result.not_covered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do I clear the TPM chip in BIOS?",
+        "what is Trusted Platform Module 2.0?",
+        "total productive maintenance TPM pillars",
+        "which companies are hiring TPMs in Pune?",
+    ],
+)
+def test_other_meanings_of_tpm_and_hiring_lists_are_declined(matcher, question) -> None:
+    result = matcher.match(question)
+    assert (result.status, result.section, result.not_covered) == ("none", None, "")
+
+
+def test_a_plain_answer_has_nothing_missing_and_nothing_extra(matcher) -> None:
+    result = matcher.match("what does a senior TPM do?")
+    assert (result.status, result.not_covered, result.also) == ("answer", "", ())
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "also"),
+    [
+        ("what's the salary and how do I become one?", "salary-india", ["how-to-become"]),
+        ("TPM kya hota hai aur salary kitni hai", "what-is-a-tpm", ["salary-india"]),
+        ("what does a TPM do and earn", "responsibilities", ["salary-india"]),
+    ],
+)
+def test_two_questions_in_one_message_are_both_answered(matcher, question, first, also) -> None:
+    result = matcher.match(question)
+    assert result.section is not None and result.section.id == first
+    assert [s.id for s in result.also] == also
+
+
+def test_a_single_question_naming_two_things_is_not_split(matcher) -> None:
+    result = matcher.match("how does a TPM balance customer and technical needs?")
+    assert result.section is not None and result.section.id == "customer-and-technical-needs"
+    assert result.also == ()
+
+
+def test_a_follow_up_about_director_pay_is_partial_at_the_director_level(matcher) -> None:
+    result = matcher.match("and for directors?", ["salary-india"])
+    assert result.status == "partial"
+    assert result.section is not None and result.section.id == "level-director-vp"
+    assert "director" in result.not_covered.lower() and "pay" in result.not_covered
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "expected"),
+    [
+        (["levels"], "what about senior?", "level-senior"),
+        (["how-to-become"], "what about certifications?", "education-and-certifications"),
+        (["level-senior"], "who do they report to?", "level-senior"),
+    ],
+)
+def test_elliptical_follow_ups_are_read_with_the_conversation(
+    matcher, history, question, expected
+) -> None:
+    result = matcher.match(question, history)
+    assert result.section is not None and result.section.id == expected
+
+
+def test_a_follow_up_without_history_stands_alone(matcher) -> None:
+    assert matcher.match("what about senior?").status != "partial"
+    alone = matcher.match("and for directors?")
+    assert (alone.status, alone.section.id) == ("answer", "level-director-vp")
+
+
+def test_a_full_question_after_an_answer_ignores_the_history(matcher) -> None:
+    assert answer_id_with(matcher, "how do I become a TPM?", ["salary-india"]) == "how-to-become"
+
+
+def answer_id_with(matcher, question: str, history: list[str]) -> str | None:
+    result = matcher.match(question, history)
+    return result.section.id if result.section else None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("TPM ki responsibilities kya hain", "responsibilities"),
+        ("TPM kaise bante hain", "how-to-become"),
+        ("TPM ki salary kitni hoti hai", "salary-india"),
+        ("PM aur TPM mein kya difference hai", "pm-vs-tpm"),
+        ("sr tpm kya karta hai", "level-senior"),
+        ("what's the avg CTC in LPA for a TPM", "salary-india"),
+    ],
+)
+def test_hinglish_and_indian_workplace_terms(matcher, question, expected) -> None:
+    assert answer_id(matcher, question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "hey all, long time lurker. I have 6 years as a backend dev at a fintech and my "
+            "manager keeps nudging me towards product. how do I become a TPM?",
+            "how-to-become",
+        ),
+        ("I'm a developer with 4 years of experience. what do TPMs earn?", "salary-india"),
+        ("quick question, sorry if it's dumb: what is a TPM?", "what-is-a-tpm"),
+    ],
+)
+def test_background_and_chatter_do_not_decide_the_answer(matcher, question, expected) -> None:
+    assert answer_id(matcher, question) == expected
+
+
+def test_matching_does_not_depend_on_the_word_list_being_reread(kb) -> None:
+    from bot.core.matcher import Matcher, load_lexicon
+
+    lexicon = load_lexicon()
+    assert Matcher(kb, lexicon).match("TPM kaise bante hain").section.id == "how-to-become"

@@ -949,9 +949,13 @@ class Matcher:
         # after the senior level asks for senior pay.
         title = self._text.split_words(self.kb.sections[previous].title)
         context = context._replace(focus=f"{context.focus}{' '.join(title)} ")
-        target = None
+        target: int | None = None
         close = [i for i, score in own_ranked if score >= own_ranked[0][1] - ANSWER_MARGIN]
-        if not own_ranked or own_ranked[0][1] < SUGGEST_SCORE or previous in close:
+        named = [i for i, _ in own_ranked[:3] if own.subjects & self._subjects[i]]
+        if named:
+            # It names a level among its best candidates ("what about senior?"): that level.
+            target = named[0]
+        elif not own_ranked or own_ranked[0][1] < SUGGEST_SCORE or previous in close:
             # Nothing of its own, or a near tie that the conversation settles.
             target = previous
         elif own_status == "answer":
