@@ -286,3 +286,12 @@ def test_matching_does_not_depend_on_the_word_list_being_reread(kb) -> None:
 
     lexicon = load_lexicon()
     assert Matcher(kb, lexicon).match("TPM kaise bante hain").section.id == "how-to-become"
+
+
+def test_word_list_points_only_at_real_sections(kb) -> None:
+    from bot.core.matcher import load_lexicon
+
+    lexicon = load_lexicon()
+    pointed = {g["section"] for g in lexicon["gaps"] if g.get("section") not in (None, "none")}
+    assert pointed <= {s.id for s in kb.sections}
+    assert all(g.get("not_covered") for g in lexicon["gaps"])

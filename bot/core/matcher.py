@@ -23,10 +23,13 @@ How a question is scored against a section (all of it prepared once, at load tim
   leftover spelling noise.
 
 The decision uses the top score and its margin over the runner-up, then the word list's "gaps":
-a question asking for something the guide lacks (pay abroad, a duration, a cost) gets `partial`,
-naming what is missing and pointing at the closest covered section, or `none`. A message that asks
-two covered things answers both (`also`), and an elliptical follow-up ("and for directors?") is
-read together with the sections answered before it in the conversation.
+a question asking for something the guide lacks (pay abroad, a duration, a cost, a company or city
+the guide never names) gets `partial`, naming what is missing (`not_covered`) and pointing at the
+closest covered section, or `none` when nothing close is covered. "TPM" as Trusted Platform Module
+or Total Productive Maintenance is declined; the technical *program* manager gets a partial answer
+that says which role the guide is about. A message that asks two covered things answers both
+(`also`), and an elliptical follow-up ("and for directors?") is read together with the sections
+answered before it in the conversation (`history`).
 """
 
 from __future__ import annotations
@@ -103,8 +106,6 @@ NUMBER = "nnn"
 HOW_MUCH = "howmuch"
 #: Trigger keys for the two senses of "TPM" that are not gaps.
 DECLINE, PROGRAM = -1, -2
-#: What a question about the technical *program* manager role is told first.
-PROGRAM_NOTE = "the technical program manager role (it is about technical product managers)"
 #: A follow-up is short; longer messages stand on their own.
 FOLLOW_UP_MAX_TERMS = 3
 
@@ -174,8 +175,8 @@ class _Phrase(NamedTuple):
     sorted_text: str  # distinct terms in sorted order, for rapidfuzz
 
 
-# Plain classes with __slots__ rather than NamedTuples for internal records: each NamedTuple
-# class costs about a millisecond to define, which every cached `tpm-bot ask` would pay.
+# Plain classes with __slots__ rather than NamedTuples for internal records: a NamedTuple class
+# is generated with eval when the module is imported, which every cached `tpm-bot ask` pays.
 
 
 class _Gap:
@@ -199,6 +200,7 @@ class _Lexicon:
         "gaps",
         "help_words",
         "named",
+        "program",
         "subjects",
         "thanks_words",
         "triggers",
@@ -214,8 +216,10 @@ class _Lexicon:
         gaps: tuple[_Gap, ...],
         triggers: dict[str, tuple[tuple[str, int], ...]],
         named: str,
+        program: str,
     ) -> None:
         self.named = named  # what a partial answer says about a name the guide never uses
+        self.program = program  # what it says to a question about technical program managers
         self.help_words = help_words
         self.thanks_words = thanks_words
         self.background = background  # padded clause starts
@@ -454,6 +458,7 @@ class Matcher:
             gaps=tuple(gaps),
             triggers=self._trigger_index(senses, gaps),
             named=str(raw.get("named") or "anything specific to {name}"),
+            program=str(senses.get("program_note") or "the technical program manager role"),
         )
 
     def _trigger_index(
@@ -815,7 +820,7 @@ class Matcher:
             # Technical *program* manager: say which role the guide is about, and give the
             # closest topic (what a TPM is, when nothing closer stands out).
             closest = None if ranked and ranked[0][1] >= SUGGEST_SCORE else "what-is-a-tpm"
-            return self._partial(ranked, closest, PROGRAM_NOTE, target)
+            return self._partial(ranked, closest, self._lexicon.program, target)
         if query.names_other_role and not query.names_role:
             return _Decision("none", ranked)
         status = self._plain_status(ranked, query)
