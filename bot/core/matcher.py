@@ -355,7 +355,8 @@ class Matcher:
                 descriptive += [comparison.left, comparison.right]
                 descriptive += [f"{r.aspect} {r.left} {r.right}" for r in comparison.rows]
             analysed = [self._analyse(value, vocabulary) for value in matchable]
-            described = [self._analyse(value, vocabulary) for value in descriptive]
+            # The prose only counts as a set of terms, so it is read in one go.
+            described = [self._analyse("\n".join(descriptive), vocabulary)]
             weights = self._term_strengths(analysed, described)
             strong.append(weights)
             phrase_terms.append(analysed)

@@ -265,7 +265,7 @@ class Normaliser:
     never on a cached start-up. The knowledge base and questions both go through it.
     """
 
-    __slots__ = ("filler", "phrases", "stopwords", "words")
+    __slots__ = ("filler", "phrases", "rewritten", "stopwords", "words")
 
     phrases: dict[str, tuple[tuple[str, str], ...]]
 
@@ -286,6 +286,9 @@ class Normaliser:
         self.phrases = {head: tuple(found) for head, found in by_head.items()}
         self.filler = filler
         self.stopwords: frozenset[str] = STOPWORDS | filler
+        #: Words that send a text down the full pipeline: rewritten words and the first words
+        #: of rewritten phrases.
+        self.rewritten = frozenset([*self.words, *self.phrases])
 
     def split_words(self, text: str) -> list[str]:
         """Lower-case and split into words, after rewriting word-list phrases, abbreviations and
@@ -315,16 +318,15 @@ class Normaliser:
     def terms(self, words: list[str]) -> list[str]:
         """Map canonical words to matching terms: drop filler, stem, and mark duty questions."""
         stopwords = self.stopwords
+        known = _STEMS.get
         if "do" not in words and "does" not in words:  # the common case, without the loop
-            known = _STEMS.get
             return [known(w) or stem(w) for w in words if w not in stopwords and not w.isdigit()]
-        out: list[str] = []
-        for index, word in enumerate(words):
-            if word in ("do", "does") and _main_verb_do(words, index):
-                out.append(DUTIES_TERM)
-            elif word not in stopwords and not word.isdigit():  # "1)", "2)" number a list
-                out.append(stem(word))
-        return out
+        duty = {i for i, w in enumerate(words) if w in ("do", "does") and _main_verb_do(words, i)}
+        return [
+            DUTIES_TERM if i in duty else known(w) or stem(w)
+            for i, w in enumerate(words)
+            if i in duty or (w not in stopwords and not w.isdigit())  # "1)", "2)" number a list
+        ]
 
     def analyse(self, text: str) -> list[str]:
         """The whole pipeline for text whose spelling we trust (the knowledge base itself)."""
@@ -337,19 +339,9 @@ class Normaliser:
         three cheap set and regex tests, and such text skips straight to stemming.
         """
         words = plain_words(text)
-        plain = (
-            self.words.keys().isdisjoint(words)
-            and self.phrases.keys().isdisjoint(words)
-            and "do" not in words
-            and "does" not in words
-            and not _PHRASE_FRAGMENTS.search(" ".join(words))
-        )
+        plain = self.rewritten.isdisjoint(words) and not _PHRASE_FRAGMENTS.search(" ".join(words))
         if plain:
-            stopwords = self.stopwords
-            known = _STEMS.get
-            return words, [
-                known(w) or stem(w) for w in words if w not in stopwords and not w.isdigit()
-            ]
+            return words, self.terms(words)
         # split_words has already rewritten every word, so canonical_words would change nothing.
         split = self._rewrite(words)
         return split, self.terms(split)
