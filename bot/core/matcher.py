@@ -536,9 +536,14 @@ class Matcher:
             clauses.append(_Clause(words, background, self._proper_names(piece)))
             opening = [w for w in words[:3] if w not in _PART_JOINERS][:1]
             marks.append(asked or bool(opening and opening[0] in _QUESTION_START))
-        if any(marks) and "?" in cleaned:
+        leans = any(
+            m and _FOLLOW_UP_REFERENCES.intersection(c.words)
+            for c, m in zip(clauses, marks, strict=True)
+        )
+        if any(marks) and "?" in cleaned and not leans:
             # The asker marked the question; the other clauses are what they told us around it
-            # ("can someone list what a TPM does? preparing for a role change").
+            # ("can someone list what a TPM does? preparing for a role change"), unless the
+            # question leans on them ("the guide mentions MIT xPRO, what is it?").
             clauses = [
                 _Clause(c.words, c.background or not m, c.names)
                 for c, m in zip(clauses, marks, strict=True)
