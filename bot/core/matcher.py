@@ -195,12 +195,14 @@ class _Lexicon:
     """The parts of lexicon.yaml the matcher consults per question, in canonical form."""
 
     __slots__ = (
+        "acknowledgement",
         "asks",
         "background",
         "gaps",
         "help_words",
         "named",
         "program",
+        "requests",
         "subjects",
         "thanks_words",
         "triggers",
@@ -217,7 +219,11 @@ class _Lexicon:
         triggers: dict[str, tuple[tuple[str, int], ...]],
         named: str,
         program: str,
+        acknowledgement: frozenset[str],
+        requests: frozenset[str],
     ) -> None:
+        self.requests = requests  # terms that only ask for more of the earlier answer
+        self.acknowledgement = acknowledgement  # small words of a thank-you ("that was")
         self.named = named  # what a partial answer says about a name the guide never uses
         self.program = program  # what it says to a question about technical program managers
         self.help_words = help_words
@@ -460,6 +466,10 @@ class Matcher:
             triggers=self._trigger_index(senses, gaps),
             named=str(raw.get("named") or "anything specific to {name}"),
             program=str(senses.get("program_note") or "the technical program manager role"),
+            acknowledgement=frozenset(_word_list(social.get("acknowledgement"))),
+            requests=frozenset(
+                t for w in _word_list(raw.get("requests")) for t in self._text.analyse(w)
+            ),
         )
 
     def _trigger_index(
@@ -679,12 +689,12 @@ class Matcher:
     def _social_intent(self, clauses: Sequence[_Clause]) -> Intent | None:
         """ "help" or "thanks" for a message with no question in it, else None."""
         words = [w for c in clauses for w in c.words]
-        social = self._lexicon.help_words | self._lexicon.thanks_words
+        lexicon = self._lexicon
+        social = lexicon.help_words | lexicon.thanks_words | lexicon.acknowledgement
         stop = self._text.stopwords
         if any(w not in social and w not in stop for w in words):
             return None
-        thanks_only = self._lexicon.thanks_words - self._lexicon.help_words - {"ok", "okay"}
-        return "thanks" if any(w in thanks_only for w in words) else "help"
+        return "thanks" if lexicon.thanks_words.intersection(words) else "help"
 
     # -- scoring ----------------------------------------------------------------------------
 
@@ -944,7 +954,7 @@ class Matcher:
             return False
         padded = f" {' '.join(words)} "
         return padded.startswith(_FOLLOW_UP_OPENERS) or bool(
-            terms and _FOLLOW_UP_REFERENCES.intersection(words)
+            _FOLLOW_UP_REFERENCES.intersection(words)
         )
 
     def _follow_up(self, clauses: Sequence[_Clause], previous: int) -> _Decision:
@@ -966,8 +976,14 @@ class Matcher:
         if named:
             # It names a level among its best candidates ("what about senior?"): that level.
             target = named[0]
-        elif not own_ranked or own_ranked[0][1] < SUGGEST_SCORE or previous in close:
-            # Nothing of its own, or a near tie that the conversation settles.
+        elif (
+            not own_ranked
+            or own_ranked[0][1] < SUGGEST_SCORE
+            or previous in close
+            or set(own.terms) <= self._lexicon.requests
+        ):
+            # Nothing of its own ("what does that mean?" only asks for more of the same), or a
+            # near tie that the conversation settles.
             target = previous
         elif own_status == "answer":
             target = own_ranked[0][0]
