@@ -203,6 +203,7 @@ class _Lexicon:
         "named",
         "program",
         "requests",
+        "social",
         "subjects",
         "thanks_words",
         "triggers",
@@ -223,6 +224,7 @@ class _Lexicon:
         requests: frozenset[str],
     ) -> None:
         self.requests = requests  # terms that only ask for more of the earlier answer
+        self.social = help_words | thanks_words | acknowledgement  # every word of a social message
         self.acknowledgement = acknowledgement  # small words of a thank-you ("that was")
         self.named = named  # what a partial answer says about a name the guide never uses
         self.program = program  # what it says to a question about technical program managers
@@ -568,7 +570,7 @@ class Matcher:
         """Capitalised words the guide never uses: companies, cities, countries, courses. A
         question about one of them asks for something specific the guide does not have."""
         names: list[str] = []
-        greetings = self._lexicon.help_words | self._lexicon.thanks_words
+        greetings = self._lexicon.social
         for match in _CAPITALISED.finditer(piece):
             word = match.group()
             low = word.lower()
@@ -690,8 +692,7 @@ class Matcher:
         """ "help" or "thanks" for a message with no question in it, else None."""
         words = [w for c in clauses for w in c.words]
         lexicon = self._lexicon
-        social = lexicon.help_words | lexicon.thanks_words | lexicon.acknowledgement
-        stop = self._text.stopwords
+        social, stop = lexicon.social, self._text.stopwords
         if any(w not in social and w not in stop for w in words):
             return None
         return "thanks" if lexicon.thanks_words.intersection(words) else "help"
@@ -721,16 +722,20 @@ class Matcher:
         for term, weight in query.weights.items():
             for number in where.get(term, ()):
                 shared[number] = shared.get(number, 0.0) + weight
-        phrase = 0.0
+        total, phrase = query.total, 0.0
         for number, weight in shared.items():
-            phrase = max(phrase, 2 * weight / (query.total + phrases[number].weight))
+            value = 2 * weight / (total + phrases[number].weight)
+            if value > phrase:
+                phrase = value
         # Both sides are pre-sorted, so a plain ratio equals rapidfuzz's token_sort_ratio
         # without re-splitting and re-sorting every phrase on every question.
         best = process.extractOne(query.text, self._phrase_texts[index], scorer=fuzz.ratio)
         fuzzy = best[1] if best else 0.0
         score = 100 * (W_COVERAGE * coverage + W_PHRASE * phrase + W_FUZZY * fuzzy / 100)
         aspect = self._aspects[index]
-        share = max([aspect.get(a, 0.0) for a in query.asks], default=0.0)
+        share = 0.0
+        for asked in query.asks:
+            share = max(share, aspect.get(asked, 0.0))
         if query.subjects and query.subjects & self._subjects[index]:
             share += SUBJECT_SHARE
         # The bonus shrinks as the score nears 100, so scores stay on one 0-100 scale and a
@@ -764,7 +769,8 @@ class Matcher:
         if follow_up and previous is not None:
             decision = self._follow_up(clauses, previous)
             return self._result(question, cleaned, decision)
-        for parts in (self._parts(clauses), self._split_by_asks(clauses)):
+        for split in (self._parts, self._split_by_asks):
+            parts = split(clauses)
             if len(parts) > 1:
                 two_part = self._two_part(question, cleaned, clauses, parts)
                 if two_part is not None:
