@@ -620,7 +620,7 @@ class Matcher:
         if (
             {tx.ROLE_TERM, tx.PM_TERM} <= focus_terms
             and COMPARE_TERM in self._idf
-            and not path & focus_terms
+            and not path & (focus_terms | set(focus))
         ):
             # Naming both roles asks how they differ ("do PMs code like TPMs?"), unless it asks
             # about getting from one to the other ("is a PM role useful before becoming a TPM?").
