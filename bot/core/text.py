@@ -229,9 +229,26 @@ def plain_words(text: str) -> list[str]:
 _ANY_PHRASE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _PHRASES))
 #: Fragments at least one of which every pattern in _PHRASES contains: a cheaper first test.
 _PHRASE_FRAGMENTS = re.compile(
-    r"manag|tech|t\.p\.m|p\.m|vice|mid|day|cross|level|suite|stock|how much|charge|accountable"
+    r"manag|tech|t\.p\.m|p\.m|vice|mid|day|cross|level|suite|stock|how|charge|accountable"
     r"|owner|get|got|break|mov|switch|transition|pivot|shift"
 )
+#: word -> whether it contains a fragment; looked up per word, since a large knowledge base has
+#: far fewer distinct words than words, and one regex search per text costs more.
+_FRAGMENT_WORDS: dict[str, bool] = {}
+
+
+def _may_need_phrases(words: list[str]) -> bool:
+    """Whether any _PHRASES pattern could match these words (never False when one could)."""
+    memo = _FRAGMENT_WORDS
+    for word in words:
+        hit = memo.get(word)
+        if hit is None:
+            hit = bool(_PHRASE_FRAGMENTS.search(word))
+            if len(memo) < 200_000:
+                memo[word] = hit
+        if hit:
+            return True
+    return False
 
 
 _DUTY_FOLLOWERS = frozenset(
@@ -303,7 +320,7 @@ class Normaliser:
                     text = text.replace(phrase, replacement)
         pieces = text.split()
         text = " ".join(map(self.words.get, pieces, pieces))
-        if _PHRASE_FRAGMENTS.search(text) and _ANY_PHRASE.search(text):
+        if _may_need_phrases(text.split()) and _ANY_PHRASE.search(text):
             for pattern, replacement in _PHRASES:
                 text = pattern.sub(replacement, text)
         return text.split()  # every piece is already a word: rewrites only put words in
@@ -339,7 +356,7 @@ class Normaliser:
         three cheap set and regex tests, and such text skips straight to stemming.
         """
         words = plain_words(text)
-        plain = self.rewritten.isdisjoint(words) and not _PHRASE_FRAGMENTS.search(" ".join(words))
+        plain = self.rewritten.isdisjoint(words) and not _may_need_phrases(words)
         if plain:
             return words, self.terms(words)
         # split_words has already rewritten every word, so canonical_words would change nothing.
