@@ -931,7 +931,11 @@ class Matcher:
                     continue
                 current.append(word)
             starts_question = bool(words) and words[0] in _QUESTION_START
-            if starts_question and parts[-1]:
+            # "..., what does it mean?" leans on what came before: one question, not two.
+            leans = bool(_FOLLOW_UP_REFERENCES.intersection(words)) and set(
+                self._text.terms(words)
+            ) <= self._lexicon.requests | {tx.ROLE_TERM}
+            if starts_question and parts[-1] and not leans:
                 parts.append([])
             if current:
                 parts[-1].append(_Clause(current, False))
