@@ -540,8 +540,10 @@ class Matcher:
             if not raw_words:
                 continue
             budget -= len(raw_words)
-            corrected = " ".join(self._speller.correct(w) for w in raw_words)
-            words = self._text.canonical_words(self._text.split_words(corrected))
+            corrected = [self._speller.correct(w) for w in raw_words]
+            if corrected != raw_words:  # a repaired word may complete a phrase: read it again
+                corrected = self._text.split_words(" ".join(corrected))
+            words = self._text.canonical_words(corrected)
             padded = f" {' '.join(tx.plain_words(piece))} "
             asked = piece.rstrip().endswith("?")
             background = not asked and padded.startswith(self._lexicon.background)
