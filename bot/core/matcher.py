@@ -38,7 +38,7 @@ import gc
 import math
 import os
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -378,10 +378,11 @@ class Matcher:
         }
         self._unknown_idf = math.log(1 + (count + 0.5) / 0.5)
         # term -> [(section index, weight)]; very common terms are left out of candidate search.
-        self._postings: dict[str, list[tuple[int, float]]] = {}
+        postings: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
         for index, weights in enumerate(strong):
             for term, weight in weights.items():
-                self._postings.setdefault(term, []).append((index, weight))
+                postings[term].append((index, weight))
+        self._postings = dict(postings)
         self._common = {t for t, df in document_frequency.items() if df > max(8, count // 2)}
         self._section_terms = strong
         self._title_terms = [list(dict.fromkeys(analysed[0])) for analysed in phrase_terms]
@@ -394,11 +395,11 @@ class Matcher:
         self._phrase_texts = [[p.sorted_text for p in phrases] for phrases in self._phrases]
         self._phrases_with_term: list[dict[str, list[int]]] = []
         for phrases in self._phrases:
-            where: dict[str, list[int]] = {}
+            where: defaultdict[str, list[int]] = defaultdict(list)
             for number, candidate in enumerate(phrases):
                 for term in candidate.terms:
-                    where.setdefault(term, []).append(number)
-            self._phrases_with_term.append(where)
+                    where[term].append(number)
+            self._phrases_with_term.append(dict(where))
         self._index_of = {s.id: i for i, s in enumerate(sections)}
 
     # -- build ------------------------------------------------------------------------------
