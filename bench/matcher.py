@@ -6,6 +6,9 @@ Prints, for tpm-bot's matcher and for bm25s on the same sections and questions: 
 accuracy on the development questions, off-topic rejection, median and p99 per-query latency, and
 load/index time. BM25 has no notion of "not covered", so its rejection is measured at the score
 threshold that still answers 95% of in-domain questions.
+
+Then, for tpm-bot alone on the shipped guide: every kind of question in the development set (tuning
+and check halves) and in the frozen blind set (aggregates only: never tune on it).
 """
 
 from __future__ import annotations
@@ -16,16 +19,17 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
-
 from bot.core.loader import load_knowledge
 from bot.core.matcher import Matcher
 from bot.core.models import KnowledgeBase, Section
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV = yaml.safe_load((ROOT / "tests" / "data" / "dev_questions.yaml").read_text("utf-8"))
-IN_DOMAIN = [(q, sid) for sid, qs in DEV["in_domain"].items() for q in qs]
-OFF_TOPIC: list[str] = DEV["off_topic"]
+sys.path.insert(0, str(ROOT / "tests"))
+from evaluation import by_kind, dev_cases, frozen_cases, score  # noqa: E402
+
+CASES = by_kind(dev_cases())
+IN_DOMAIN = [(c.q, c.expect) for c in CASES["in_domain"]]
+OFF_TOPIC: list[str] = [c.q for c in CASES["off_topic"]]
 
 
 def synthetic_kb(base: KnowledgeBase, total: int, seed: int = 7) -> KnowledgeBase:
@@ -155,6 +159,24 @@ def report(title: str, kb: KnowledgeBase) -> None:
         print(f"{key:22}" + fmt.format(ours[key]) + fmt.format(bm25[key]))
 
 
+def report_kinds(kb: KnowledgeBase) -> None:
+    """Every kind of question, development halves and the frozen set side by side."""
+    matcher = Matcher(kb)
+    frozen = by_kind(frozen_cases())
+    print("\nQuestion kinds on the shipped guide (pass rate, passed/total)")
+    print(f"{'':16}{'dev tuning':>16}{'dev check':>16}{'frozen':>16}")
+    for kind in ("in_domain", "unanswerable", "off_topic", "two_part", "follow_up", "social"):
+        cells = []
+        for cases in (
+            [c for c in CASES.get(kind, []) if c.half == "tuning"],
+            [c for c in CASES.get(kind, []) if c.half == "check"],
+            frozen.get(kind, []),
+        ):
+            result = score(matcher, cases)
+            cells.append(f"{result.rate:.3f} {result.passed:>3}/{result.total:<3}")
+        print(f"{kind:16}" + "".join(f"{cell:>16}" for cell in cells))
+
+
 def main() -> int:
     start = time.perf_counter()
     kb = load_knowledge()
@@ -162,6 +184,7 @@ def main() -> int:
         f"YAML load + validation of the shipped guide: {(time.perf_counter() - start) * 1000:.1f} ms"
     )
     report("Shipped knowledge base", kb)
+    report_kinds(kb)
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     report("Synthetic knowledge base", synthetic_kb(kb, size))
     return 0

@@ -31,7 +31,11 @@ def _stamps(files: Iterable[str]) -> list[str]:
 
 
 def _fingerprint(files: list[str]) -> str:
-    code = sorted(os.path.join(_CORE_DIR, n) for n in os.listdir(_CORE_DIR) if n.endswith(".py"))
+    code = sorted(
+        os.path.join(_CORE_DIR, n)
+        for n in os.listdir(_CORE_DIR)
+        if n.endswith((".py", ".yaml"))  # the code and its word list (lexicon.yaml)
+    )
     return "\n".join([bot.__version__, *_stamps([*files, *code])])
 
 

@@ -1,5 +1,16 @@
 """Pick the knowledge-base section a question is about, or say honestly that there is none.
 
+A question is read before it is scored:
+
+* **clauses**: a message is split into clauses; clauses about the asker ("I'm a SWE with 4 years
+  of experience") count for less than the question itself, so background does not pull the
+  answer towards whatever it happens to mention.
+* **words**: Slack markup is gone, Indian English and Hinglish ("kaise bante hain", "CTC",
+  "fresher") are rewritten through the maintained word list (bot/core/lexicon.yaml), spelling is
+  repaired against the guide's own vocabulary, and chatter words are dropped.
+* **what is asked** (pay, duties, path, comparison, level) is told apart from what it is about:
+  sections whose own example questions ask the same thing get a bonus.
+
 How a question is scored against a section (all of it prepared once, at load time):
 
 * **coverage**: how much of the question the section explains. Each query term counts by its
@@ -7,20 +18,30 @@ How a question is scored against a section (all of it prepared once, at load tim
   Words the guide never uses count fully against every section: they are the sign that a question
   is about something else ("what is the salary of a *teacher*?").
 * **phrase**: how close the question is to the section's nearest title, alias or example question,
-  by IDF-weighted overlap in both directions, so "what is a TPM?" prefers the section whose phrase
-  is exactly that over one whose phrase adds "do".
+  by IDF-weighted overlap in both directions.
 * **fuzzy**: rapidfuzz's token_sort_ratio against the same phrases. It forgives word order and
-  leftover spelling noise, and unlike token_set_ratio it does not score 100 for a subset.
+  leftover spelling noise.
 
-The decision uses the top score and its margin over the runner-up. Large knowledge bases stay
-fast because only sections that share a rare term with the question are scored in full.
+The decision uses the top score and its margin over the runner-up, then the word list's "gaps":
+a question asking for something the guide lacks (pay abroad, a duration, a cost, a company or city
+the guide never names) gets `partial`, naming what is missing (`not_covered`) and pointing at the
+closest covered section, or `none` when nothing close is covered. "TPM" as Trusted Platform Module
+or Total Productive Maintenance is declined; the technical *program* manager gets a partial answer
+that says which role the guide is about. A message that asks two covered things answers both
+(`also`), and an elliptical follow-up ("and for directors?") is read together with the sections
+answered before it in the conversation (`history`).
 """
 
 from __future__ import annotations
 
+import gc
 import math
+import os
+import re
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from itertools import chain
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -35,12 +56,15 @@ if TYPE_CHECKING:  # typing's Literal costs import time the CLI does not need at
     Status = Literal["answer", "partial", "suggest", "none"]
     Intent = Literal["question", "help", "thanks"]
 
+#: The maintained word list, shipped as package data and parsed when a matcher is built.
+LEXICON_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lexicon.yaml")
+
 #: Most words a question contributes; a rambling paste costs no more than a normal question.
 MAX_QUERY_WORDS = 60
 #: How many candidates a result reports.
 MAX_CANDIDATES = 5
 #: How many sections get the full (phrase and fuzzy) score after the cheap coverage pass.
-SHORTLIST = 24
+SHORTLIST = 16
 
 # Weights of the three signals, and the decision thresholds on the 0-100 score.
 W_COVERAGE, W_PHRASE, W_FUZZY = 0.3, 0.2, 0.5
@@ -50,15 +74,69 @@ ANSWER_MARGIN = 3.0
 #: A very high score may win by less, but a near tie is always offered as "did you mean".
 CONFIDENT_MARGIN = 1.0
 SUGGEST_SCORE = 40.0
+#: Points for a section whose own phrases ask what the question asks (pay, level, ...), times
+#: the share of its phrases that do.
+ASPECT_BONUS = 12.0
 #: Words the guide never uses weigh this much (relative to the rarest guide word) against a
 #: question that names the TPM role: its topic is clearer, so stray words matter less.
 UNKNOWN_WEIGHT_WITH_ROLE = 0.25
+#: ... but each of them weighs at least this much, so that a question naming the role and
+#: several things the guide never mentions is not answered as if it were only about the role.
+UNKNOWN_EACH_WITH_ROLE = 0.1
 #: Without the role named, a question whose weight is this much in words the guide never uses
 #: is about something else ("what is the population of India?").
 MAX_UNKNOWN_SHARE_WITHOUT_ROLE = 0.4
+#: Extra aspect share for a section whose title names the qualifier the question names ("what
+#: is a *senior* TPM responsible for?" is about the senior level before it is about duties).
+SUBJECT_SHARE = 1.0
 #: Weight of terms found only in a section's summary, body or source, relative to its title,
 #: aliases and questions, which are written to be matched.
 BODY_WEIGHT = 0.5
+#: Weight of words in a clause about the asker rather than the question.
+BACKGROUND_WEIGHT = 0.3
+#: Most that all background words together weigh, relative to the question's own words.
+BACKGROUND_MAX_SHARE = 0.5
+#: Weight of the previous answer's title words when reading an elliptical follow-up.
+CONTEXT_WEIGHT = 0.5
+#: The term every way of asking for a comparison becomes ("vs", "difference", ...).
+COMPARE_TERM = "compar"
+#: What every number in a question becomes for the word list's phrases ("in nnn years").
+NUMBER = "nnn"
+#: The term "how much" becomes (text.py), which otherwise speaks for the pay section.
+HOW_MUCH = "howmuch"
+#: Trigger keys for the two senses of "TPM" that are not gaps.
+DECLINE, PROGRAM = -1, -2
+#: A follow-up is short; longer messages stand on their own.
+FOLLOW_UP_MAX_TERMS = 3
+
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+\b")
+_CLAUSE_BREAK = re.compile(r"(?<=[?!.;:])\s+|\s*[,()]\s*|\s+-+\s+|\s+but\s+")
+_QUESTION_START = frozenset(
+    """
+    what whats what's how hows how's howmuch is are am can could should would do does did will
+    which who whom why when where any tell explain kya kaise kitna kitni kitne kyun kaun konsa
+    """.split()
+)
+_PART_JOINERS = frozenset(["and", "also", "aur", "plus"])
+#: Joiners that start a second question whatever follows ("... aur salary kitni hai"); plain
+#: "and" does so only before a question word, since "PM and TPM" is one thing.
+_STRONG_JOINERS = frozenset(["also", "aur", "plus"])
+_FOLLOW_UP_OPENERS = (
+    " and ",
+    " aur ",
+    " what about ",
+    " how about ",
+    " what of ",
+    " same for ",
+    " for ",
+    " also ",
+    " then ",
+    " ok and ",
+    " so what about ",
+)
+#: Question words that, with the role alone, make a whole question ("what is a TPM").
+_DEFINING = frozenset(["what", "who", "whats", "what's", "define", "meaning", "explain"])
+_FOLLOW_UP_REFERENCES = frozenset(["that", "it", "this", "those", "them", "they", "one", "there"])
 
 
 class Candidate(NamedTuple):
@@ -72,17 +150,19 @@ class MatchResult(NamedTuple):
     query: str
     cleaned: str
     status: Status  # "answer", "partial", "suggest" or "none"
-    intent: Intent  # "question"; "help" for greetings and pleas for help; "thanks"
+    intent: Intent  # "question", "help" (greetings, pleas for help) or "thanks"
     candidates: tuple[Candidate, ...]
-    #: With "partial": what the question asks that the guide does not say, as a noun phrase.
+    #: Set only for "partial": what the guide lacks, read after "The guide doesn't cover ".
     not_covered: str = ""
-    #: Further sections a two-part question asks about.
+    #: Further sections a two-part question asks about (with "answer" or "partial").
     also: tuple[Section, ...] = ()
 
     @property
     def section(self) -> Section | None:
-        """The answering section (closest covered one for "partial"), set only when confident."""
-        return self.candidates[0].section if self.status in ("answer", "partial") else None
+        """The answering section: set for an answer and for a partial answer's closest topic."""
+        if self.status in ("answer", "partial") and self.candidates:
+            return self.candidates[0].section
+        return None
 
     @property
     def score(self) -> float:
@@ -95,6 +175,69 @@ class _Phrase(NamedTuple):
     sorted_text: str  # distinct terms in sorted order, for rapidfuzz
 
 
+# Plain classes with __slots__ rather than NamedTuples for internal records: a NamedTuple class
+# is generated with eval when the module is imported, which every cached `tpm-bot ask` pays.
+
+
+class _Gap:
+    __slots__ = ("about", "asks", "not_covered", "section")
+
+    def __init__(
+        self, about: tuple[str, ...], asks: str, not_covered: str, section: str | None
+    ) -> None:
+        self.about = about  # padded canonical phrases, any of which triggers the gap
+        self.asks = asks  # the aspect the question must ask, or "" for any
+        self.not_covered = not_covered
+        self.section = section  # closest covered section id; None: the best match; "": decline
+
+
+class _Lexicon:
+    """The parts of lexicon.yaml the matcher consults per question, in canonical form."""
+
+    __slots__ = (
+        "acknowledgement",
+        "asks",
+        "background",
+        "gaps",
+        "help_words",
+        "named",
+        "program",
+        "requests",
+        "social",
+        "subjects",
+        "thanks_words",
+        "triggers",
+    )
+
+    def __init__(
+        self,
+        help_words: frozenset[str],
+        thanks_words: frozenset[str],
+        background: tuple[str, ...],
+        asks: dict[str, frozenset[str]],
+        subjects: frozenset[str],
+        gaps: tuple[_Gap, ...],
+        triggers: dict[str, tuple[tuple[str, int], ...]],
+        named: str,
+        program: str,
+        acknowledgement: frozenset[str],
+        requests: frozenset[str],
+    ) -> None:
+        self.requests = requests  # terms that only ask for more of the earlier answer
+        self.social = help_words | thanks_words | acknowledgement  # every word of a social message
+        self.acknowledgement = acknowledgement  # small words of a thank-you ("that was")
+        self.named = named  # what a partial answer says about a name the guide never uses
+        self.program = program  # what it says to a question about technical program managers
+        self.help_words = help_words
+        self.thanks_words = thanks_words
+        self.background = background  # padded clause starts
+        self.asks = asks  # aspect -> terms and words
+        self.subjects = subjects  # qualifiers that say which section a question is about
+        self.gaps = gaps
+        #: first word -> (padded phrase, what it triggers): DECLINE, PROGRAM or a gap's index
+        self.triggers = triggers
+
+
 class _Query(NamedTuple):
     terms: list[str]
     weights: dict[str, float]
@@ -103,16 +246,113 @@ class _Query(NamedTuple):
     names_role: bool
     names_other_role: bool
     unknown_share: float
+    asks: frozenset[str]
+    subjects: frozenset[str]  # qualifiers the question names ("senior")
+    names: tuple[str, ...]  # proper names the guide never uses
+    focus: str  # padded canonical words of the question's own clauses, for gap look-up
+
+
+class _Clause:
+    __slots__ = ("background", "names", "words")
+
+    def __init__(self, words: list[str], background: bool, names: tuple[str, ...] = ()) -> None:
+        self.words = words  # canonical words, spelling repaired
+        self.background = background
+        self.names = names  # proper names the guide never uses ("Flipkart", "Pune")
+
+
+class _Decision:
+    __slots__ = ("not_covered", "ranked", "status")
+
+    def __init__(self, status: Status, ranked: list[tuple[int, float]], not_covered: str = ""):
+        self.status = status
+        self.ranked = ranked
+        self.not_covered = not_covered
+
+
+def load_lexicon(path: str = LEXICON_PATH) -> dict[str, Any]:
+    """The raw word list. YAML is imported here, at build time, never on a cached start-up."""
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+#: Words before another job's name that make it someone the TPM works with, not the subject:
+#: "tasks for developers", "working alongside engineers", "from developer to TPM".
+_COLLABORATION = frozenset("for with to alongside between and from like among across into".split())
+_ARTICLES = frozenset(["a", "an", "the", "other", "our", "my", "their"])
+#: The jobs the guide names as a TPM's collaborators; other jobs stay the subject wherever they
+#: stand ("the career ladder for a teacher").
+_COLLABORATORS = frozenset(["engineer", "developer", "designer", "marketer", "programmer"])
+
+
+def _other_role_is_subject(words: list[str], index: int) -> bool:
+    """Whether words[index] names another job as what the question is about."""
+    word = words[index]
+    if word not in tx.OTHER_ROLES and not (word.endswith("s") and word[:-1] in tx.OTHER_ROLES):
+        return False
+    if word.rstrip("s") not in _COLLABORATORS:
+        return True
+    back = index - 1
+    while back >= 0 and words[back] in _ARTICLES:
+        back -= 1
+    return back < 0 or words[back] not in _COLLABORATION
+
+
+def _file_stamp(path: str) -> str:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return ""
+    return f"{stat.st_size}|{stat.st_mtime_ns}"
+
+
+def _word_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return value.split()
+    return [str(v) for v in value or ()]
 
 
 class Matcher:
     """Scores questions against a knowledge base; build once, then call `match` per question."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, lexicon: dict[str, Any] | None = None) -> None:
+        # Building allocates millions of small objects and none of them form cycles, so the
+        # cyclic collector would only rescan them over and over (a third of the build time).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(kb, lexicon)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Refuse a start-up cache built from another version of the word list.
+
+        The cache is keyed by the knowledge files and the code, not by lexicon.yaml, so an edited
+        word list is caught here; the ValueError makes the cache rebuild the matcher.
+        """
+        stamp = state.get("_lexicon_stamp")
+        if stamp is not None and stamp != _file_stamp(LEXICON_PATH):
+            raise ValueError("the word list changed since this matcher was cached")
+        self.__dict__.update(state)
+
+    def _build(self, kb: KnowledgeBase, lexicon: dict[str, Any] | None) -> None:
         self.kb = kb
+        self._lexicon_stamp = _file_stamp(LEXICON_PATH) if lexicon is None else None
+        raw = load_lexicon() if lexicon is None else lexicon
+        self._text = tx.Normaliser(
+            words={str(k): str(v) for k, v in (raw.get("words") or {}).items()},
+            phrases={str(k): str(v) for k, v in (raw.get("phrases") or {}).items()},
+            filler=frozenset(_word_list(raw.get("filler"))),
+        )
+        self._lexicon = self._read_lexicon(raw)
         sections = kb.sections
-        # Other jobs' names are real words to keep, not typos to repair into ours.
-        vocabulary: list[str] = [*tx.STOPWORDS, *tx.SOCIAL_WORDS, *tx.OTHER_ROLES]
+        # Other jobs' names and the word list's words are real words to keep, not typos to
+        # repair into ours.
+        vocabulary: list[str] = [*tx.STOPWORDS, *tx.OTHER_ROLES, *self._lexicon_vocabulary(raw)]
         strong: list[dict[str, float]] = []
         phrase_terms: list[list[list[str]]] = []
         for section in sections:
@@ -122,52 +362,58 @@ class Matcher:
                 comparison = section.comparison
                 descriptive += [comparison.left, comparison.right]
                 descriptive += [f"{r.aspect} {r.left} {r.right}" for r in comparison.rows]
-            for value in (*matchable, *descriptive):
-                vocabulary.extend(tx.plain_words(value))
-                vocabulary.extend(tx.split_words(value))
-            analysed = [tx.analyse(value) for value in matchable]
-            weights = self._term_strengths(analysed, [tx.analyse(v) for v in descriptive])
+            analysed = [self._analyse(value, vocabulary) for value in matchable]
+            # The prose only counts as a set of terms, so it is read in one go.
+            described = [self._analyse("\n".join(descriptive), vocabulary)]
+            weights = self._term_strengths(analysed, described)
             strong.append(weights)
             phrase_terms.append(analysed)
 
         self._speller = SpellingCorrector(vocabulary)
         count = len(sections)
-        document_frequency: dict[str, int] = {}
-        for weights in strong:
-            for term in weights:
-                document_frequency[term] = document_frequency.get(term, 0) + 1
+        document_frequency = Counter(chain.from_iterable(strong))
         self._idf = {
             term: math.log(1 + (count - df + 0.5) / (df + 0.5))
             for term, df in document_frequency.items()
         }
         self._unknown_idf = math.log(1 + (count + 0.5) / 0.5)
         # term -> [(section index, weight)]; very common terms are left out of candidate search.
-        self._postings: dict[str, list[tuple[int, float]]] = {}
+        postings: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
         for index, weights in enumerate(strong):
             for term, weight in weights.items():
-                self._postings.setdefault(term, []).append((index, weight))
+                postings[term].append((index, weight))
+        self._postings = dict(postings)
         self._common = {t for t, df in document_frequency.items() if df > max(8, count // 2)}
         self._section_terms = strong
-        self._phrases: list[list[_Phrase]] = [
-            [
-                _Phrase(
-                    frozenset(terms),
-                    sum(self._idf[t] for t in set(terms)),
-                    " ".join(sorted(set(terms))),
-                )
-                for terms in analysed
-                if terms
-            ]
-            for analysed in phrase_terms
+        self._title_terms = [list(dict.fromkeys(analysed[0])) for analysed in phrase_terms]
+        self._aspects = [self._aspect_profile(analysed) for analysed in phrase_terms]
+        # The qualifiers ("senior", "mid") each title names: what the section is about.
+        self._subjects = [
+            self._lexicon.subjects.intersection(self._text.split_words(s.title)) for s in sections
         ]
+        self._phrases = [self._phrases_of(analysed) for analysed in phrase_terms]
         self._phrase_texts = [[p.sorted_text for p in phrases] for phrases in self._phrases]
         self._phrases_with_term: list[dict[str, list[int]]] = []
         for phrases in self._phrases:
-            where: dict[str, list[int]] = {}
+            where: defaultdict[str, list[int]] = defaultdict(list)
             for number, candidate in enumerate(phrases):
                 for term in candidate.terms:
-                    where.setdefault(term, []).append(number)
-            self._phrases_with_term.append(where)
+                    where[term].append(number)
+            self._phrases_with_term.append(dict(where))
+        self._index_of = {s.id: i for i, s in enumerate(sections)}
+
+    # -- build ------------------------------------------------------------------------------
+
+    def _phrases_of(self, analysed: list[list[str]]) -> list[_Phrase]:
+        idf = self._idf.__getitem__
+        phrases = []
+        for terms in analysed:
+            if terms:
+                distinct = frozenset(terms)
+                phrases.append(
+                    _Phrase(distinct, sum(map(idf, distinct)), " ".join(sorted(distinct)))
+                )
+        return phrases
 
     @staticmethod
     def _term_strengths(
@@ -179,42 +425,280 @@ class Matcher:
         strengths.update((term, 1.0) for phrase in matchable for term in phrase)
         return strengths
 
-    # -- query side -------------------------------------------------------------------------
+    def _analyse(self, value: str, vocabulary: list[str]) -> list[str]:
+        """A knowledge-base text's terms; its words join the spelling vocabulary on the way."""
+        words, terms = self._text.analyse_words(value)
+        vocabulary.extend(words)
+        return terms
 
-    def _prepare(self, cleaned: str) -> tuple[list[str], _Query]:
-        # Rewrite idioms before fixing spelling (so "charge" in "in charge of" is not "fixed"),
-        # and again after (so a fixed "techincal product manager" becomes the role term).
-        raw_words = tx.split_words(cleaned)[:MAX_QUERY_WORDS]
-        corrected = " ".join(self._speller.correct(w) for w in raw_words)
-        words = [tx.canonical_word(w) for w in tx.split_words(corrected)]
-        terms = list(dict.fromkeys(tx.terms(words)))
-        names_role = tx.ROLE_TERM in terms or tx.PM_TERM in terms
-        names_other_role = bool(tx.OTHER_ROLE_PHRASES.search(corrected)) or any(
-            w in tx.OTHER_ROLES or (w.endswith("s") and w[:-1] in tx.OTHER_ROLES) for w in words
+    def _canonical(self, phrase: str) -> str:
+        """A word-list phrase in the same canonical form as a question's words, padded."""
+        return f" {' '.join(self._text.canonical_words(self._text.split_words(phrase)))} "
+
+    def _read_lexicon(self, raw: dict[str, Any]) -> _Lexicon:
+        social = raw.get("social") or {}
+        senses = raw.get("senses") or {}
+        # Both stems and plain words: some asks are small words ("why") that are not terms.
+        asks = {
+            str(name): frozenset(
+                t for w in _word_list(words) for t in (*self._text.analyse(w), w.lower())
+            )
+            for name, words in (raw.get("asks") or {}).items()
+        }
+        gaps = []
+        for entry in raw.get("gaps") or ():
+            section = entry.get("section")
+            gaps.append(
+                _Gap(
+                    about=tuple(self._canonical(str(a)) for a in entry.get("about") or ()),
+                    asks=str(entry.get("asks") or ""),
+                    not_covered=str(entry.get("not_covered") or ""),
+                    section=None if section is None else ("" if section == "none" else section),
+                )
+            )
+        background = str(raw.get("background") or "").replace("\n", " ")
+        return _Lexicon(
+            help_words=frozenset(_word_list(social.get("help"))),
+            thanks_words=frozenset(_word_list(social.get("thanks"))),
+            background=tuple(f" {b.strip()} " for b in background.split("|") if b.strip()),
+            asks=asks,
+            subjects=frozenset(
+                w for s in _word_list(raw.get("subjects")) for w in self._text.split_words(s)
+            ),
+            gaps=tuple(gaps),
+            triggers=self._trigger_index(senses, gaps),
+            named=str(raw.get("named") or "anything specific to {name}"),
+            program=str(senses.get("program_note") or "the technical program manager role"),
+            acknowledgement=frozenset(_word_list(social.get("acknowledgement"))),
+            requests=frozenset(
+                t for w in _word_list(raw.get("requests")) for t in self._text.analyse(w)
+            ),
         )
-        weights = {t: self._idf.get(t, self._unknown_idf) for t in terms}
-        unknown = [t for t in terms if t not in self._idf]
+
+    def _trigger_index(
+        self, senses: dict[str, Any], gaps: list[_Gap]
+    ) -> dict[str, tuple[tuple[str, int], ...]]:
+        """Every sense and gap phrase filed under its first word, so a question only tries the
+        phrases that can start at one of its words."""
+        found: dict[str, list[tuple[str, int]]] = {}
+        entries = [(self._canonical(p), DECLINE) for p in senses.get("decline") or ()]
+        entries += [(self._canonical(p), PROGRAM) for p in senses.get("program") or ()]
+        entries += [(phrase, n) for n, gap in enumerate(gaps) for phrase in gap.about]
+        for phrase, key in entries:
+            if phrase.strip():
+                found.setdefault(phrase.split()[0], []).append((phrase, key))
+        return {word: tuple(items) for word, items in found.items()}
+
+    def _triggered(self, focus: str) -> set[int]:
+        """What the word list's phrases found in a question's own words."""
+        triggers = self._lexicon.triggers
+        hits: set[int] = set()
+        for word in triggers.keys() & set(focus.split()):
+            hits.update(key for phrase, key in triggers[word] if phrase in focus)
+        return hits
+
+    @staticmethod
+    def _lexicon_vocabulary(raw: dict[str, Any]) -> list[str]:
+        """Every word the word list knows, so spelling repair leaves it alone."""
+        found: list[str] = []
+
+        def walk(value: Any) -> None:
+            if isinstance(value, dict):
+                for key, inner in value.items():
+                    walk(str(key))
+                    walk(inner)
+            elif isinstance(value, list | tuple):
+                for inner in value:
+                    walk(inner)
+            elif value is not None:
+                found.extend(tx.plain_words(str(value)))
+
+        walk(raw)
+        return found
+
+    def _aspect_profile(self, analysed: list[list[str]]) -> dict[str, float]:
+        """Share of a section's own phrases asking each aspect: what the section answers."""
+        phrases = [set(p) for p in analysed if p]
+        if not phrases:
+            return {}
+        return {
+            name: sum(bool(p & terms) for p in phrases) / len(phrases)
+            for name, terms in self._lexicon.asks.items()
+        }
+
+    # -- reading the question ---------------------------------------------------------------
+
+    def _clauses(self, cleaned: str) -> list[_Clause]:
+        """The message's clauses, spelling repaired and canonical, each marked as background
+        (about the asker) or not."""
+        clauses: list[_Clause] = []
+        marks: list[bool] = []  # whether each clause is itself a question
+        budget = MAX_QUERY_WORDS
+        for piece in _CLAUSE_BREAK.split(cleaned):
+            if budget <= 0:
+                break
+            raw_words = self._text.split_words(piece)[:budget]
+            if not raw_words:
+                continue
+            budget -= len(raw_words)
+            corrected = [self._speller.correct(w) for w in raw_words]
+            if corrected != raw_words:  # a repaired word may complete a phrase: read it again
+                corrected = self._text.split_words(" ".join(corrected))
+            words = self._text.canonical_words(corrected)
+            padded = f" {' '.join(tx.plain_words(piece))} "
+            asked = piece.rstrip().endswith("?")
+            background = not asked and padded.startswith(self._lexicon.background)
+            clauses.append(_Clause(words, background, self._proper_names(piece)))
+            opening = [w for w in words[:3] if w not in _PART_JOINERS][:1]
+            marks.append(asked or bool(opening and opening[0] in _QUESTION_START))
+        leans = any(
+            m and _FOLLOW_UP_REFERENCES.intersection(c.words)
+            for c, m in zip(clauses, marks, strict=True)
+        )
+        if any(marks) and "?" in cleaned and not leans:
+            # The asker marked the question; the other clauses are what they told us around it
+            # ("can someone list what a TPM does? preparing for a role change"), unless the
+            # question leans on them ("the guide mentions MIT xPRO, what is it?").
+            clauses = [
+                _Clause(c.words, c.background or not m, c.names)
+                for c, m in zip(clauses, marks, strict=True)
+            ]
+        if not any(self._has_content(c.words) for c in clauses if not c.background):
+            # Nothing is asked outside the background ("i'd like to become a TPM. how would you
+            # suggest i go about it?"): the background is the question.
+            clauses = [_Clause(c.words, False, c.names) for c in clauses]
+        return clauses
+
+    def _proper_names(self, piece: str) -> tuple[str, ...]:
+        """Capitalised words the guide never uses: companies, cities, countries, courses. A
+        question about one of them asks for something specific the guide does not have."""
+        names: list[str] = []
+        greetings = self._lexicon.social
+        for match in _CAPITALISED.finditer(piece):
+            word = match.group()
+            low = word.lower()
+            before = piece[: match.start()].lower().split()[-1:]
+            after_greeting = bool(before) and before[0].strip(",!.") in greetings
+            if low in self._speller or low in self._text.stopwords or after_greeting:
+                continue  # a guide word, or the name of whoever is greeted ("hi Priya")
+            if not low.isalpha() or self._speller.correct(low) != low:
+                continue  # a typo of a guide word ("Salery")
+            if self._text.words.get(low, low) != low:
+                continue  # an abbreviation the word list knows ("SWE")
+            names.append(word)
+        return tuple(names)
+
+    def _names_role(self, clauses: Sequence[_Clause]) -> bool:
+        return any(tx.ROLE_TERM in self._text.terms(c.words) for c in clauses)
+
+    def _has_content(self, words: list[str]) -> bool:
+        """Whether words name anything the guide knows beyond the role itself."""
+        return any(t in self._idf and t != tx.ROLE_TERM for t in self._text.terms(words))
+
+    def _query(
+        self, clauses: Sequence[_Clause], context: Sequence[str] = (), asks: frozenset[str] = ()
+    ) -> _Query:
+        """Weighted terms of the clauses (background discounted) plus any context terms."""
+        weights: dict[str, float] = {}
+        focus: list[str] = []
+        unknown: list[str] = []
+        background: set[str] = set()  # terms met only in background clauses
+        for clause in clauses:
+            factor = BACKGROUND_WEIGHT if clause.background else 1.0
+            if clause.background:
+                background.update(self._text.terms(clause.words))
+            if not clause.background:
+                focus.extend(clause.words)
+            for term in self._text.terms(clause.words):
+                idf = self._idf.get(term)
+                if idf is None:
+                    if clause.background:
+                        continue  # the asker's own story: unknown words say nothing
+                    unknown.append(term)
+                    idf = self._unknown_idf
+                weights[term] = max(weights.get(term, 0.0), idf * factor)
+        focus_terms = set(self._text.terms(focus))
+        self._cap_background(weights, focus_terms)
+        path = self._lexicon.asks.get("path", frozenset())
+        if (
+            {tx.ROLE_TERM, tx.PM_TERM} <= focus_terms
+            and COMPARE_TERM in self._idf
+            and not path & (focus_terms | set(focus))
+        ):
+            # Naming both roles asks how they differ ("do PMs code like TPMs?"), unless it asks
+            # about getting from one to the other ("is a PM role useful before becoming a TPM?").
+            weights.setdefault(COMPARE_TERM, self._idf[COMPARE_TERM])
+        measures_other = self._drop_measure_word(focus, weights)
+        for term in context:
+            if term not in weights and term in self._idf:
+                weights[term] = self._idf[term] * CONTEXT_WEIGHT
+        terms = list(weights)
+        names_role = tx.ROLE_TERM in terms or tx.PM_TERM in terms
+        # Only the question's own clauses: "I'm a developer, what do TPMs earn?" is about TPMs.
+        names_other_role = bool(tx.OTHER_ROLE_PHRASES.search(" ".join(focus))) or any(
+            _other_role_is_subject(focus, i) for i in range(len(focus))
+        )
+        unknown = list(dict.fromkeys(unknown))
         if names_role and unknown:
-            # The question is plainly about the role; its other unknown words are chatter
-            # ("long time lurker here"), so together they weigh no more than a fraction of one.
-            share = self._unknown_idf * UNKNOWN_WEIGHT_WITH_ROLE / len(unknown)
-            weights.update(dict.fromkeys(unknown, share))
-        query = _Query(
+            # The question is plainly about the role; its other unknown words are mostly chatter
+            # ("long time lurker here"), so together they weigh a fraction of one, yet each
+            # still counts a little ("do TPMs use Jira or Asana?" is not about the role alone).
+            each = max(UNKNOWN_EACH_WITH_ROLE, UNKNOWN_WEIGHT_WITH_ROLE / len(unknown))
+            weights.update(dict.fromkeys(unknown, self._unknown_idf * each))
+        total = sum(weights.values())
+        focus_terms.update(t for t in weights if t == COMPARE_TERM)
+        focus_terms.update(focus)
+        if measures_other:
+            focus_terms.discard(HOW_MUCH)
+        own_asks = frozenset(n for n, t in self._lexicon.asks.items() if t & focus_terms)
+        return _Query(
             terms=terms,
             weights=weights,
-            total=sum(weights.values()),
-            text=" ".join(sorted(terms)),
+            total=total,
+            # Fuzzy matching compares the question itself, not the asker's story around it.
+            text=" ".join(sorted(t for t in terms if t in focus_terms or t not in background)),
             names_role=names_role,
             names_other_role=names_other_role,
-            unknown_share=sum(weights[t] for t in unknown) / max(sum(weights.values()), 1e-9),
+            unknown_share=sum(weights[t] for t in unknown) / max(total, 1e-9),
+            asks=own_asks | frozenset(asks),
+            subjects=self._lexicon.subjects.intersection(focus),
+            names=tuple(n for c in clauses if not c.background for n in c.names),
+            # Numbers become one placeholder, so the word list can say "nnn years".
+            focus=f" {' '.join(NUMBER if w.isdigit() else w for w in focus)} ",
         )
-        return words, query
 
-    def _is_social(self, words: list[str], query: _Query) -> bool:
-        """A greeting, thanks or plea for help, with no question about the guide in it."""
-        return not query.terms or all(
-            w in tx.SOCIAL_WORDS or w in tx.STOPWORDS or w == tx.DUTIES_TERM for w in words
-        )
+    @staticmethod
+    def _cap_background(weights: dict[str, float], focus_terms: set[str]) -> None:
+        """A long story around a short question must not outweigh it: the background's words
+        together weigh at most BACKGROUND_MAX_SHARE of the question's own."""
+        own = sum(w for t, w in weights.items() if t in focus_terms)
+        story = {t: w for t, w in weights.items() if t not in focus_terms}
+        total = sum(story.values())
+        if own and total > BACKGROUND_MAX_SHARE * own:
+            scale = BACKGROUND_MAX_SHARE * own / total
+            weights.update((t, w * scale) for t, w in story.items())
+
+    def _drop_measure_word(self, focus: list[str], weights: dict[str, float]) -> bool:
+        """ "How much coding ..." measures coding, not pay: the how-much term only speaks for
+        the pay section when what follows is pay or nothing at all."""
+        if HOW_MUCH not in weights or HOW_MUCH not in focus:
+            return False
+        at = focus.index(HOW_MUCH)
+        following = self._text.terms(focus[at + 1 : at + 3])
+        pay = self._lexicon.asks.get("pay", frozenset())
+        if any(t in self._idf and t not in pay and t != tx.ROLE_TERM for t in following):
+            del weights[HOW_MUCH]
+            return True
+        return False
+
+    def _social_intent(self, clauses: Sequence[_Clause]) -> Intent | None:
+        """ "help" or "thanks" for a message with no question in it, else None."""
+        words = [w for c in clauses for w in c.words]
+        lexicon = self._lexicon
+        social, stop = lexicon.social, self._text.stopwords
+        if any(w not in social and w not in stop for w in words):
+            return None
+        return "thanks" if lexicon.thanks_words.intersection(words) else "help"
 
     # -- scoring ----------------------------------------------------------------------------
 
@@ -225,40 +709,41 @@ class Matcher:
             rare = [t for t in query.terms if t in self._postings]
         scores: dict[int, float] = {}
         for term in rare:
-            idf = self._idf[term]
+            idf = query.weights[term]
             for index, weight in self._postings[term]:
                 scores[index] = scores.get(index, 0.0) + idf * weight
         return sorted(scores, key=scores.__getitem__, reverse=True)[:SHORTLIST]
 
-    def _coverage(self, index: int, query: _Query) -> float:
-        weights = self._section_terms[index]
-        explained = sum(w * weights.get(t, 0.0) for t, w in query.weights.items())
-        return explained / query.total
-
     def _score(self, index: int, query: _Query) -> float:
-        coverage = self._coverage(index, query)
+        weights = self._section_terms[index]
+        coverage = sum(w * weights.get(t, 0.0) for t, w in query.weights.items()) / query.total
         phrases = self._phrases[index]
         # IDF weight each phrase shares with the question, via the section's term -> phrases
         # index, so only phrases that share a term are visited.
         shared: dict[int, float] = {}
         where = self._phrases_with_term[index]
-        for term in query.terms:
+        for term, weight in query.weights.items():
             for number in where.get(term, ()):
-                shared[number] = shared.get(number, 0.0) + query.weights[term]
-        phrase = max(
-            (2 * weight / (query.total + phrases[n].weight) for n, weight in shared.items()),
-            default=0.0,
-        )
+                shared[number] = shared.get(number, 0.0) + weight
+        total, phrase = query.total, 0.0
+        for number, weight in shared.items():
+            value = 2 * weight / (total + phrases[number].weight)
+            if value > phrase:
+                phrase = value
         # Both sides are pre-sorted, so a plain ratio equals rapidfuzz's token_sort_ratio
         # without re-splitting and re-sorting every phrase on every question.
         best = process.extractOne(query.text, self._phrase_texts[index], scorer=fuzz.ratio)
         fuzzy = best[1] if best else 0.0
-        return 100 * (W_COVERAGE * coverage + W_PHRASE * phrase + W_FUZZY * fuzzy / 100)
-
-    def rank(self, question: str) -> list[Candidate]:
-        """Every plausible section with its score, best first (no decision made)."""
-        _, query = self._prepare(clean_slack_text(question))
-        return self._candidates(self._rank(query))
+        score = 100 * (W_COVERAGE * coverage + W_PHRASE * phrase + W_FUZZY * fuzzy / 100)
+        aspect = self._aspects[index]
+        share = 0.0
+        for asked in query.asks:
+            share = max(share, aspect.get(asked, 0.0))
+        if query.subjects and query.subjects & self._subjects[index]:
+            share += SUBJECT_SHARE
+        # The bonus shrinks as the score nears 100, so scores stay on one 0-100 scale and a
+        # perfect textual match is never overtaken by the aspect alone.
+        return score + share * ASPECT_BONUS * (100 - score) / 100
 
     def _rank(self, query: _Query) -> list[tuple[int, float]]:
         if not query.terms:
@@ -267,24 +752,146 @@ class Matcher:
         scored.sort(key=lambda pair: pair[1], reverse=True)
         return scored
 
-    def _candidates(self, ranked: list[tuple[int, float]]) -> list[Candidate]:
-        return [Candidate(self.kb.sections[i], score) for i, score in ranked]
+    def _candidates(self, ranked: list[tuple[int, float]]) -> tuple[Candidate, ...]:
+        return tuple(Candidate(self.kb.sections[i], s) for i, s in ranked[:MAX_CANDIDATES])
+
+    # -- deciding ---------------------------------------------------------------------------
 
     def match(self, question: str, history: Sequence[str] = ()) -> MatchResult:
-        """Clean, score and decide: answer, suggest, or none (with help for social messages).
-
-        `history` holds the ids of sections answered earlier in the same conversation."""
+        """Clean, read and decide: answer, partial, suggest or none (social messages get the help
+        or thanks intent). `history` holds the ids of sections answered earlier in the same
+        conversation, oldest first; an elliptical follow-up is read against the latest."""
         cleaned = clean_slack_text(question)
-        words, query = self._prepare(cleaned)
-        if self._is_social(words, query):
-            return MatchResult(question, cleaned, "none", "help", ())
-        ranked = self._rank(query)
-        status = self._decide(ranked, query)
-        candidates = tuple(self._candidates(ranked[:MAX_CANDIDATES]))
-        return MatchResult(question, cleaned, status, "question", candidates)
+        clauses = self._clauses(cleaned)
+        intent = self._social_intent(clauses)
+        previous = self._previous(history)
+        follow_up = previous is not None and self._is_follow_up(clauses)
+        # "what about in the US?" is all small words, but after an answer it is a question.
+        if intent == "thanks" or (intent == "help" and not follow_up):
+            return MatchResult(question, cleaned, "none", intent, ())
+        if follow_up and previous is not None:
+            decision = self._follow_up(clauses, previous)
+            return self._result(question, cleaned, decision)
+        for split in (self._parts, self._split_by_asks):
+            parts = split(clauses)
+            if len(parts) > 1:
+                two_part = self._two_part(question, cleaned, clauses, parts)
+                if two_part is not None:
+                    return two_part
+        return self._result(question, cleaned, self._decide(self._query(clauses)))
 
-    def _decide(self, ranked: list[tuple[int, float]], query: _Query) -> Status:
-        if not ranked or (query.names_other_role and not query.names_role):
+    def _two_part(
+        self,
+        question: str,
+        cleaned: str,
+        clauses: Sequence[_Clause],
+        parts: list[list[_Clause]],
+    ) -> MatchResult | None:
+        """Both answers when the parts are answered by different sections, else None."""
+        role = [tx.ROLE_TERM] if self._names_role(clauses) else []
+        decisions = [self._decide(self._query(part, role)) for part in parts]
+        answered = [d for d in decisions if d.status in ("answer", "partial")]
+        sections = list(dict.fromkeys(d.ranked[0][0] for d in answered))
+        if len(sections) < 2:
+            return None
+        also = tuple(self.kb.sections[i] for i in sections[1:])
+        return self._result(question, cleaned, answered[0], also)
+
+    def _asked(self, words: list[str]) -> frozenset[str]:
+        """What (pay, duties, path, ...) some words ask for."""
+        found = set(words) | set(self._text.terms(words))
+        return frozenset(name for name, ask in self._lexicon.asks.items() if ask & found)
+
+    def _split_by_asks(self, clauses: Sequence[_Clause]) -> list[list[_Clause]]:
+        """Two questions without a question word between them ("salary and levels?", "what do
+        TPMs do and earn"): split at an "and" or a comma when each side asks something
+        different."""
+        pieces = [c.words for c in clauses if not c.background]
+        words = [w for piece in pieces for w in piece]
+        bounds = {sum(len(p) for p in pieces[: n + 1]) for n in range(len(pieces) - 1)}
+        bounds.update(i for i, w in enumerate(words) if w == "and")
+        for at in sorted(bounds):
+            left, right = words[:at], words[at + 1 if words[at : at + 1] == ["and"] else at :]
+            left_asks, right_asks = self._asked(left), self._asked(right)
+            if left_asks and right_asks and not left_asks & right_asks:
+                return [[_Clause(left, False)], [_Clause(right, False)]]
+        return []
+
+    def _result(
+        self,
+        question: str,
+        cleaned: str,
+        decision: _Decision,
+        also: tuple[Section, ...] = (),
+    ) -> MatchResult:
+        return MatchResult(
+            question,
+            cleaned,
+            decision.status,
+            "question",
+            self._candidates(decision.ranked),
+            decision.not_covered if decision.status == "partial" else "",
+            also if decision.status in ("answer", "partial") else (),
+        )
+
+    def _decide(self, query: _Query, target: int | None = None) -> _Decision:
+        """The decision for one reading of a question: the plain ranking, then the word list's
+        other senses of "TPM" and the gaps the guide has."""
+        ranked = self._rank(query)
+        hits = self._triggered(query.focus)
+        if DECLINE in hits:
+            return _Decision("none", ranked)
+        if PROGRAM in hits:
+            # Technical *program* manager: say which role the guide is about, and give the
+            # closest topic (what a TPM is, when nothing closer stands out).
+            closest = None if ranked and ranked[0][1] >= SUGGEST_SCORE else "what-is-a-tpm"
+            return self._partial(ranked, closest, self._lexicon.program, target)
+        if query.names_other_role and not query.names_role:
+            return _Decision("none", ranked)
+        status = self._plain_status(ranked, query)
+        gap = self._gap(query, hits)
+        if gap is None and query.names and status in ("answer", "suggest"):
+            # Something named that the guide never mentions: answer what it does cover.
+            named = self._lexicon.named.format(name=" or ".join(dict.fromkeys(query.names)))
+            return self._partial(ranked, None, named, target)
+        if gap is None:
+            return _Decision(status, ranked)
+        if gap.section == "" or not (query.names_role or status in ("answer", "suggest")):
+            return _Decision("none", ranked)
+        if target is None and gap.section is None and status == "none":
+            return _Decision("none", ranked)
+        return self._partial(ranked, gap.section, gap.not_covered, target)
+
+    def _gap(self, query: _Query, hits: set[int]) -> _Gap | None:
+        """The first gap (in word-list order) the question triggers and asks for."""
+        gaps = self._lexicon.gaps
+        for index in sorted(h for h in hits if h >= 0):
+            if not gaps[index].asks or gaps[index].asks in query.asks:
+                return gaps[index]
+        return None
+
+    def _partial(
+        self,
+        ranked: list[tuple[int, float]],
+        section_id: str | None,
+        not_covered: str,
+        target: int | None = None,
+    ) -> _Decision:
+        """A partial answer: the closest covered section first (an explicit target, the gap's
+        own section, else the best match), the rest of the ranking after it."""
+        index = target
+        if index is None and section_id is not None:
+            index = self._index_of.get(section_id)
+        if index is None and ranked:
+            index = ranked[0][0]
+        if index is None:
+            return _Decision("none", ranked)
+        top = ranked[0][1] if ranked else 0.0
+        rest = [(i, s) for i, s in ranked if i != index]
+        return _Decision("partial", [(index, top), *rest], not_covered)
+
+    def _plain_status(self, ranked: list[tuple[int, float]], query: _Query) -> Status:
+        if not ranked:
             return "none"
         top = ranked[0][1]
         if not query.names_role and query.unknown_share >= MAX_UNKNOWN_SHARE_WITHOUT_ROLE:
@@ -299,3 +906,103 @@ class Matcher:
         if top >= SUGGEST_SCORE:
             return "suggest"
         return "none"
+
+    # -- two-part questions and follow-ups --------------------------------------------------
+
+    def _parts(self, clauses: Sequence[_Clause]) -> list[list[_Clause]]:
+        """The message split into separate questions: at a joiner ("and", "aur", "also")
+        followed by a question word, and between clauses that each start a question."""
+        parts: list[list[_Clause]] = [[]]
+        for clause in clauses:
+            if clause.background:
+                continue
+            current: list[str] = []
+            words = clause.words
+            while words and words[0] in _PART_JOINERS:  # "? and do I need ..." starts anew
+                words = words[1:]
+            for i, word in enumerate(words):
+                splits = (
+                    word in _PART_JOINERS
+                    and i + 1 < len(words)
+                    and (word in _STRONG_JOINERS or words[i + 1] in _QUESTION_START)
+                    and self._asks_something(current)
+                )
+                if splits:
+                    parts[-1].append(_Clause(current, False))
+                    parts.append([])
+                    current = []
+                    continue
+                current.append(word)
+            starts_question = bool(words) and words[0] in _QUESTION_START
+            # "..., what does it mean?" leans on what came before: one question, not two.
+            leans = bool(_FOLLOW_UP_REFERENCES.intersection(words)) and set(
+                self._text.terms(words)
+            ) <= self._lexicon.requests | {tx.ROLE_TERM}
+            if starts_question and parts[-1] and not leans:
+                parts.append([])
+            if current:
+                parts[-1].append(_Clause(current, False))
+        return [p for p in parts if self._asks_something([w for c in p for w in c.words])]
+
+    def _asks_something(self, words: list[str]) -> bool:
+        """Whether words could stand as a question of their own: they name something the guide
+        knows beyond the role, or ask what the role is ("TPM kya hota hai")."""
+        if self._has_content(words):
+            return True
+        return tx.ROLE_TERM in self._text.terms(words) and bool(_DEFINING.intersection(words))
+
+    def _previous(self, history: Sequence[str]) -> int | None:
+        for section_id in reversed(history):
+            index = self._index_of.get(section_id)
+            if index is not None:
+                return index
+        return None
+
+    def _is_follow_up(self, clauses: Sequence[_Clause]) -> bool:
+        """An elliptical message that leans on what was asked before: "and for directors?",
+        "what about senior?", "how long does that take?"."""
+        words = [w for c in clauses if not c.background for w in c.words]
+        terms = [t for t in self._text.terms(words) if t != tx.ROLE_TERM]
+        if len(terms) > FOLLOW_UP_MAX_TERMS:
+            return False
+        padded = f" {' '.join(words)} "
+        return padded.startswith(_FOLLOW_UP_OPENERS) or bool(
+            _FOLLOW_UP_REFERENCES.intersection(words)
+        )
+
+    def _follow_up(self, clauses: Sequence[_Clause], previous: int) -> _Decision:
+        """Read a follow-up with the previous answer's topic and what it asked."""
+        own = self._query(clauses)
+        own_ranked = self._rank(own)
+        own_status = self._plain_status(own_ranked, own)
+        inherited = frozenset(
+            name for name, share in self._aspects[previous].items() if share >= 0.3
+        )
+        context = self._query(clauses, self._title_terms[previous], inherited)
+        # What the earlier answer was about counts for the gaps too: "how much do they earn?"
+        # after the senior level asks for senior pay.
+        title = self._text.split_words(self.kb.sections[previous].title)
+        context = context._replace(focus=f"{context.focus}{' '.join(title)} ")
+        target: int | None = None
+        close = [i for i, score in own_ranked if score >= own_ranked[0][1] - ANSWER_MARGIN]
+        named = [i for i, _ in own_ranked[:3] if own.subjects & self._subjects[i]]
+        if named:
+            # It names a level among its best candidates ("what about senior?"): that level.
+            target = named[0]
+        elif (
+            not own_ranked
+            or own_ranked[0][1] < SUGGEST_SCORE
+            or previous in close
+            or set(own.terms) <= self._lexicon.requests
+        ):
+            # Nothing of its own ("what does that mean?" only asks for more of the same), or a
+            # near tie that the conversation settles.
+            target = previous
+        elif own_status == "answer":
+            target = own_ranked[0][0]
+        decision = self._decide(context, target)
+        if decision.status == "partial" or target is None:
+            return decision
+        top = decision.ranked[0][1] if decision.ranked else ANSWER_SCORE
+        rest = [(i, s) for i, s in decision.ranked if i != target]
+        return _Decision("answer", [(target, max(top, ANSWER_SCORE)), *rest])

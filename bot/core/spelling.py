@@ -41,6 +41,8 @@ class SpellingCorrector:
         self._cache: dict[str, str] = {}
 
     def __contains__(self, word: str) -> bool:
+        """Whether the word is one the guide (or the word list) uses: names it does not are
+        things the guide says nothing about."""
         return word in self._frequency
 
     def correct(self, word: str) -> str:
@@ -54,11 +56,13 @@ class SpellingCorrector:
         keys = {word} | _deletes(word)
         if max_distance == 2:
             keys |= {d2 for d1 in _deletes(word) for d2 in _deletes(d1)}
-        best, best_key = word, (max_distance + 1, 0)
+        best, best_key = word, (max_distance + 1, 0, "")
         for key in keys:
             for candidate in self._index.get(key, "").split():
                 distance = OSA.distance(word, candidate, score_cutoff=max_distance)
-                rank = (distance, -self._frequency[candidate])
+                # Ties go to the more frequent word, then alphabetically: never to whichever
+                # the set happened to yield first, which changes from run to run.
+                rank = (distance, -self._frequency[candidate], candidate)
                 if distance <= max_distance and rank < best_key:
                     best, best_key = candidate, rank
         if len(self._cache) < 10_000:

@@ -122,21 +122,12 @@ STOPWORDS: frozenset[str] = frozenset(
     that that's the their theirs them themselves then there there's these they they'd they'll
     they're they've thing things think this those though through to too under until up upon us
     usually very via want wanna was wasn't way we we'd we'll we're we've well were weren't
-    what what's whats when when's where where's whether which while who who's whom whose why
-    why's will with within without won't would wouldn't yeah yes yet you you'd good best great
+    what what's whats when when's where where's whether which while who who's whom whose
+    will with within without won't would wouldn't yeah yes yet you you'd good best great
     nice top right better you'll you're you've your yours yourself yourselves anyway basically
     generally typically question questions help wondering hmm ok okay pls please folks team's
     someone's also etc e.g i.e really gonna gotta im ive dont doesnt whats hows thats theres
     youre does do
-    """.split()
-)
-
-#: Words that make a message a greeting, thanks or a plea for help rather than a question.
-SOCIAL_WORDS: frozenset[str] = frozenset(
-    """
-    hi hello hey hiya yo howdy greetings morning evening afternoon good thanks thank thx ty
-    cheers appreciated appreciate great awesome cool nice ok okay bye goodbye help start menu
-    commands usage you there bot please what can do how use anyone sup
     """.split()
 )
 
@@ -187,12 +178,26 @@ _SUFFIXES = (
 )
 
 
+#: Stems already worked out. Building the index for a large knowledge base stems millions of
+#: words drawn from a far smaller vocabulary, so remembering them is most of the build's speed.
+_STEMS: dict[str, str] = {}
+
+
 def stem(word: str) -> str:
     """Strip common endings so inflections meet ("managing", "manager" and "manages" -> "manag").
 
     Deliberately crude: both the guide and the question go through it, so consistency matters,
     not linguistics.
     """
+    known = _STEMS.get(word)
+    if known is None:
+        known = _stem(word)
+        if len(_STEMS) < 200_000:
+            _STEMS[word] = known
+    return known
+
+
+def _stem(word: str) -> str:
     if len(word) <= 3 or not word.isalpha():
         return word
     for suffix in _SUFFIXES:
@@ -219,17 +224,31 @@ def plain_words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("’", "'"))
 
 
-def split_words(text: str) -> list[str]:
-    """Lower-case and split into words, after rewriting multi-word names to single terms."""
-    text = " ".join(_WORDS.get(w, w) for w in plain_words(text))
-    for pattern, replacement in _PHRASES:
-        text = pattern.sub(replacement, text)
-    return _WORD.findall(text)
+#: One search that tells whether any multi-word rewrite applies at all: most texts of a large
+#: knowledge base match none, and one search costs far less than trying every rewrite.
+_ANY_PHRASE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _PHRASES))
+#: Fragments at least one of which every pattern in _PHRASES contains: a cheaper first test.
+_PHRASE_FRAGMENTS = re.compile(
+    r"manag|tech|t\.p\.m|p\.m|vice|mid|day|cross|level|suite|stock|how|charge|accountable"
+    r"|owner|get|got|break|mov|switch|transition|pivot|shift"
+)
+#: word -> whether it contains a fragment; looked up per word, since a large knowledge base has
+#: far fewer distinct words than words, and one regex search per text costs more.
+_FRAGMENT_WORDS: dict[str, bool] = {}
 
 
-def canonical_word(word: str) -> str:
-    """Rewrite one abbreviation or variant to its canonical word."""
-    return _WORDS.get(word, word)
+def _may_need_phrases(words: list[str]) -> bool:
+    """Whether any _PHRASES pattern could match these words (never False when one could)."""
+    memo = _FRAGMENT_WORDS
+    for word in words:
+        hit = memo.get(word)
+        if hit is None:
+            hit = bool(_PHRASE_FRAGMENTS.search(word))
+            if len(memo) < 200_000:
+                memo[word] = hit
+        if hit:
+            return True
+    return False
 
 
 _DUTY_FOLLOWERS = frozenset(
@@ -256,17 +275,90 @@ def _main_verb_do(words: list[str], index: int) -> bool:
     return False
 
 
-def terms(words: list[str]) -> list[str]:
-    """Map canonical words to matching terms: drop filler, stem, and mark duty questions."""
-    out: list[str] = []
-    for index, word in enumerate(words):
-        if word in ("do", "does") and _main_verb_do(words, index):
-            out.append(DUTIES_TERM)
-        elif word not in STOPWORDS:
-            out.append(stem(word))
-    return out
+class Normaliser:
+    """The text pipeline with the maintained word list (bot/core/lexicon.yaml) folded in.
 
+    Built once with the matcher and pickled with it, so the word list is parsed at build time,
+    never on a cached start-up. The knowledge base and questions both go through it.
+    """
 
-def analyse(text: str) -> list[str]:
-    """The whole pipeline for text whose spelling we trust (the knowledge base itself)."""
-    return terms([canonical_word(w) for w in split_words(text)])
+    __slots__ = ("filler", "phrases", "rewritten", "stopwords", "words")
+
+    phrases: dict[str, tuple[tuple[str, str], ...]]
+
+    def __init__(
+        self,
+        words: dict[str, str] | None = None,
+        phrases: dict[str, str] | None = None,
+        filler: frozenset[str] = frozenset(),
+    ) -> None:
+        self.words: dict[str, str] = {**_WORDS, **(words or {})}
+        # Padded so that a phrase only matches whole words; longest first so that
+        # "kaise bante hain" wins over "bante hain"; filed under their first word, so a text
+        # only tries the phrases that can start at one of its words.
+        by_head: dict[str, list[tuple[str, str]]] = {}
+        for k, v in sorted((phrases or {}).items(), key=lambda kv: -len(kv[0])):
+            head = k.split()[0] if k.split() else k
+            by_head.setdefault(head, []).append((f" {k} ", f" {v} "))
+        self.phrases = {head: tuple(found) for head, found in by_head.items()}
+        self.filler = filler
+        self.stopwords: frozenset[str] = STOPWORDS | filler
+        #: Words that send a text down the full pipeline: rewritten words and the first words
+        #: of rewritten phrases.
+        self.rewritten = frozenset([*self.words, *self.phrases])
+
+    def split_words(self, text: str) -> list[str]:
+        """Lower-case and split into words, after rewriting word-list phrases, abbreviations and
+        multi-word names to single terms."""
+        return self._rewrite(plain_words(text))
+
+    def _rewrite(self, words: list[str]) -> list[str]:
+        text = f" {' '.join(words)} "
+        for head in dict.fromkeys(w for w in words if w in self.phrases):  # in reading order
+            for phrase, replacement in self.phrases[head]:
+                if phrase in text:
+                    text = text.replace(phrase, replacement)
+        pieces = text.split()
+        text = " ".join(map(self.words.get, pieces, pieces))
+        if _may_need_phrases(text.split()) and _ANY_PHRASE.search(text):
+            for pattern, replacement in _PHRASES:
+                text = pattern.sub(replacement, text)
+        return text.split()  # every piece is already a word: rewrites only put words in
+
+    def canonical_words(self, words: list[str]) -> list[str]:
+        """Rewrite abbreviations and variants (after spelling repair) to canonical words."""
+        out: list[str] = []
+        for word in words:
+            out.extend(self.words.get(word, word).split())
+        return out
+
+    def terms(self, words: list[str]) -> list[str]:
+        """Map canonical words to matching terms: drop filler, stem, and mark duty questions."""
+        stopwords = self.stopwords
+        known = _STEMS.get
+        if "do" not in words and "does" not in words:  # the common case, without the loop
+            return [known(w) or stem(w) for w in words if w not in stopwords and not w.isdigit()]
+        duty = {i for i, w in enumerate(words) if w in ("do", "does") and _main_verb_do(words, i)}
+        return [
+            DUTIES_TERM if i in duty else known(w) or stem(w)
+            for i, w in enumerate(words)
+            if i in duty or (w not in stopwords and not w.isdigit())  # "1)", "2)" number a list
+        ]
+
+    def analyse(self, text: str) -> list[str]:
+        """The whole pipeline for text whose spelling we trust (the knowledge base itself)."""
+        return self.analyse_words(text)[1]
+
+    def analyse_words(self, text: str) -> tuple[list[str], list[str]]:
+        """A trusted text's words (for the spelling vocabulary) and its terms.
+
+        Most of a large knowledge base's prose needs no rewriting at all; that is checked with
+        three cheap set and regex tests, and such text skips straight to stemming.
+        """
+        words = plain_words(text)
+        plain = self.rewritten.isdisjoint(words) and not _may_need_phrases(words)
+        if plain:
+            return words, self.terms(words)
+        # split_words has already rewritten every word, so canonical_words would change nothing.
+        split = self._rewrite(words)
+        return split, self.terms(split)
