@@ -596,7 +596,10 @@ class Matcher:
         return any(t in self._idf and t != tx.ROLE_TERM for t in self._text.terms(words))
 
     def _query(
-        self, clauses: Sequence[_Clause], context: Sequence[str] = (), asks: frozenset[str] = ()
+        self,
+        clauses: Sequence[_Clause],
+        context: Sequence[str] = (),
+        asks: frozenset[str] = frozenset(),
     ) -> _Query:
         """Weighted terms of the clauses (background discounted) plus any context terms."""
         weights: dict[str, float] = {}
