@@ -115,7 +115,9 @@ def section_reply(section: Section, kb: KnowledgeBase, *, lead: str = "") -> Rep
 def sections_reply(
     sections: tuple[Section, ...], kb: KnowledgeBase, *, lead: str = "", kind: ReplyKind = "answer"
 ) -> Reply:
-    inline = all(len(s.body) <= INLINE_BODY_CHARS for s in sections)
+    # One section is shown whole when short; two (a two-part question) stay compact, each its
+    # summary with the rest behind a button, so the reply reads as one answer.
+    inline = len(sections) == 1 and len(sections[0].body) <= INLINE_BODY_CHARS
     return Reply(
         kind="partial" if lead else kind,
         lead=lead,
