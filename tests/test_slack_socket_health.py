@@ -38,9 +38,11 @@ def fakes():
 
 
 def answered(slack: FakeSlack, sockets: FakeSocketMode, ts: str) -> dict:
+    posts = len(slack.calls_to("chat.postMessage"))
     envelope = sockets.deliver("events_api", event_callback(mention("<@UBOT> tpm salary", ts), ts))
     sockets.wait_for_ack(envelope)
-    return next(m for m in slack.wait_for("chat.postMessage", timeout=10) if m["thread_ts"] == ts)
+    replies = slack.wait_for("chat.postMessage", count=posts + 1, timeout=10)
+    return next(m for m in replies if m["thread_ts"] == ts)
 
 
 @pytest.mark.parametrize("mode", ["half_close", "blackhole"])
