@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from concurrent.futures import Executor
+from typing import TYPE_CHECKING
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltError, BoltUnhandledRequestError
@@ -22,6 +23,9 @@ from bot.settings import Settings, StartupError, where_to_get
 from bot.slack import listeners
 from bot.slack.dedupe import SkipRedeliveredEvents
 from bot.slack.logs import quiet_libraries, set_library_levels
+
+if TYPE_CHECKING:
+    from bot.store.store import Store
 
 #: Seconds any one Web API call may take before it is abandoned (and retried if it was a
 #: connection error).
@@ -58,8 +62,15 @@ def slack_refused(error: Exception, token_name: str, api_url: str | None) -> Sta
     )
 
 
-def build_app(settings: Settings, holder: KnowledgeHolder, replies: Executor | None = None) -> App:
+def build_app(
+    settings: Settings,
+    holder: KnowledgeHolder,
+    replies: Executor | None = None,
+    store: Store | None = None,
+) -> App:
     """The Bolt app. `replies` runs listeners after the ack; pass one to drain it at shutdown.
+    `store` shares retries (and, where given, feedback and questions) between instances;
+    without one, this process remembers retries by itself.
 
     Request signatures are checked before Bolt sees a request (bot.slack.http), so Bolt's own
     check, which logs the whole body of a refused request, is off. Raises StartupError when
@@ -90,7 +101,7 @@ def build_app(settings: Settings, holder: KnowledgeHolder, replies: Executor | N
         raise
     except OSError as error:  # auth.test could not reach Slack at all
         raise slack_refused(error, "SLACK_BOT_TOKEN", settings.api_url) from None
-    app.use(SkipRedeliveredEvents())
+    app.use(SkipRedeliveredEvents(store.events if store else None))
 
     @app.error
     def on_error(error: Exception, body: dict, logger: logging.Logger) -> BoltResponse | None:

@@ -1,0 +1,78 @@
+"""The store as the bot uses it: one engine, one health flag, and a part per thing remembered."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.store.database import Health, open_engine
+from bot.store.events import EventLog
+from bot.store.migrate import upgrade
+
+log = logging.getLogger("tpm_bot")
+
+#: Seconds between purges of expired rows while the bot runs.
+PURGE_EVERY = 600
+
+
+class Store:
+    def __init__(self, engine: Engine, *, retention_days: int = 30) -> None:
+        self.engine = engine
+        self.retention_days = retention_days
+        self.health = Health()
+        self.events = EventLog(engine, self.health)
+        #: Whether the schema is known to be current (else the next purge migrates first).
+        self.migrated = False
+
+    @classmethod
+    def open(cls, url: str, *, retention_days: int = 30) -> Store:
+        return cls(open_engine(url), retention_days=retention_days)
+
+    def upgrade(self) -> tuple[str | None, str | None]:
+        revisions = upgrade(self.engine)
+        self.migrated = True
+        return revisions
+
+    def try_upgrade(self) -> bool:
+        """Migrate at start-up; if the database cannot be reached, log it once and go on."""
+        try:
+            self.upgrade()
+        except SQLAlchemyError as error:
+            self.health.failed("migrate", error)
+            return False
+        self.health.worked()
+        return True
+
+    def purge(self) -> dict[str, int]:
+        """Delete every expired row; how many of each kind."""
+        if not self.migrated:
+            self.upgrade()
+        return {"events": self.events.purge()}
+
+    def purge_in_background(self, stop: threading.Event) -> threading.Thread:
+        """Purge now and every PURGE_EVERY seconds until `stop` is set; failures are logged."""
+
+        def run() -> None:
+            while True:
+                try:
+                    purged = self.purge()
+                    self.health.worked()
+                    if any(purged.values()):
+                        log.info(
+                            "kind=store decision=purged %s",
+                            " ".join(f"{k}={v}" for k, v in purged.items()),
+                        )
+                except Exception as error:
+                    self.health.failed("purge", error)
+                if stop.wait(PURGE_EVERY):
+                    return
+
+        thread = threading.Thread(target=run, name="store-purge", daemon=True)
+        thread.start()
+        return thread
+
+    def close(self) -> None:
+        self.engine.dispose()
