@@ -37,8 +37,10 @@ class EventLog:
                     insert_for(connection, ProcessedEvent)
                     .values(event_id=event_id[:100], seen_at=time.time())
                     .on_conflict_do_nothing(index_elements=["event_id"])
+                    .returning(ProcessedEvent.event_id)
                 )
-                inserted = connection.execute(statement).rowcount == 1
+                # RETURNING, not rowcount: psycopg does not always report a count here.
+                inserted = connection.execute(statement).first() is not None
         except SQLAlchemyError as error:
             self.health.failed("event", error)
             raise StoreUnavailable from error
