@@ -124,7 +124,7 @@ def build_app(
             logger.exception("kind=listener_error error=%s %s", type(error).__name__, where)
         return None
 
-    listeners.register(app, holder)
+    listeners.register(app, holder, store)
     set_library_levels(settings.log_level)
     return app
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store.database import Health, open_engine
 from bot.store.events import EventLog
+from bot.store.feedback import FeedbackLog
 from bot.store.migrate import upgrade
+from bot.store.questions import QuestionLog
 
 log = logging.getLogger("tpm_bot")
 
@@ -19,17 +22,35 @@ PURGE_EVERY = 600
 
 
 class Store:
-    def __init__(self, engine: Engine, *, retention_days: int = 30) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        retention_days: int = 30,
+        key: str = "",
+        keep_question_text: bool = False,
+    ) -> None:
         self.engine = engine
         self.retention_days = retention_days
         self.health = Health()
         self.events = EventLog(engine, self.health)
+        self.feedback = FeedbackLog(engine, self.health, key)
+        self.questions = QuestionLog(engine, self.health, keep_question_text)
         #: Whether the schema is known to be current (else the next purge migrates first).
         self.migrated = False
 
     @classmethod
-    def open(cls, url: str, *, retention_days: int = 30) -> Store:
-        return cls(open_engine(url), retention_days=retention_days)
+    def open(
+        cls, url: str, *, retention_days: int = 30, key: str = "", keep_question_text: bool = False
+    ) -> Store:
+        """`key` (TPM_BOT_ENCRYPTION_KEY) salts user hashes (without one the store makes a
+        salt); `keep_question_text` is TPM_BOT_LOG_QUESTIONS=text."""
+        return cls(
+            open_engine(url),
+            retention_days=retention_days,
+            key=key,
+            keep_question_text=keep_question_text,
+        )
 
     def upgrade(self) -> tuple[str | None, str | None]:
         revisions = upgrade(self.engine)
@@ -50,7 +71,12 @@ class Store:
         """Delete every expired row; how many of each kind."""
         if not self.migrated:
             self.upgrade()
-        return {"events": self.events.purge()}
+        kept_since = time.time() - self.retention_days * 86400
+        return {
+            "events": self.events.purge(),
+            "feedback": self.feedback.purge(kept_since),
+            "questions": self.questions.purge(kept_since),
+        }
 
     def purge_in_background(self, stop: threading.Event) -> threading.Thread:
         """Purge now and every PURGE_EVERY seconds until `stop` is set; failures are logged."""

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from slack_bolt import App
 
 from bot.core.holder import KnowledgeHolder
 from bot.slack.listeners import actions, commands, events
 
+if TYPE_CHECKING:
+    from bot.store.store import Store
 
-def register(app: App, holder: KnowledgeHolder) -> None:
-    events.register(app, holder)
-    commands.register(app, holder)
-    actions.register(app, holder)
+
+def register(app: App, holder: KnowledgeHolder, store: Store | None = None) -> None:
+    events.register(app, holder, store)
+    commands.register(app, holder, store)
+    actions.register(app, holder, store)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from slack_bolt import Ack, App, Respond
 
@@ -11,6 +12,9 @@ from bot.core.replies import help_reply, section_reply
 from bot.slack.blocks import render_blocks
 from bot.slack.listeners.answering import answer
 from bot.slack.listeners.handled import Handled, logged
+
+if TYPE_CHECKING:
+    from bot.store.store import Store
 
 #: Commands that always show one topic: command -> section id.
 TOPIC_COMMANDS = {
@@ -28,7 +32,7 @@ LEVELS = {
 COMMANDS = ("/tpm", "/tpm-levels", "/tpm-topics", *TOPIC_COMMANDS)
 
 
-def register(app: App, holder: KnowledgeHolder) -> None:
+def register(app: App, holder: KnowledgeHolder, store: Store | None = None) -> None:
     def show_topic(respond: Respond, section_id: str) -> Handled:
         kb = holder.matcher.kb
         section = kb.get(section_id)
@@ -48,7 +52,9 @@ def register(app: App, holder: KnowledgeHolder) -> None:
         question = command.get("text", "").strip()
         if not question or question.lower() == "help":
             return show_help(respond)
-        message, handled = answer(holder, question, shareable=True)
+        message, handled = answer(
+            holder, question, shareable=True, store=store, team=command.get("team_id", "")
+        )
         respond(response_type="ephemeral", **message.as_kwargs())
         return handled
 

@@ -3,6 +3,8 @@ the app's own uninstall and token revocation."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from slack_bolt import App, BoltContext, Say
 from slack_sdk import WebClient
 
@@ -10,6 +12,9 @@ from bot.core.holder import KnowledgeHolder
 from bot.slack.blocks import home_view
 from bot.slack.listeners.answering import answer
 from bot.slack.listeners.handled import Handled, logged
+
+if TYPE_CHECKING:
+    from bot.store.store import Store
 
 #: Message subtypes a person sends with a question in them: a plain message, one also sent to
 #: the channel from a thread, one with a file attached, and a `/me` message. Every other subtype
@@ -31,13 +36,15 @@ def ignored(event: dict) -> Handled:
     return Handled(f"ignored subtype={event.get('subtype') or '-'}")
 
 
-def register(app: App, holder: KnowledgeHolder) -> None:
+def register(app: App, holder: KnowledgeHolder, store: Store | None = None) -> None:
     @app.event("app_mention")
     @logged("mention")
     def on_mention(event: dict, say: Say, context: BoltContext) -> Handled:
         if not from_a_person(event, context):
             return ignored(event)
-        message, handled = answer(holder, event.get("text", ""))
+        message, handled = answer(
+            holder, event.get("text", ""), store=store, team=context.team_id or ""
+        )
         say(**message.as_kwargs(), thread_ts=event.get("thread_ts") or event["ts"])
         return handled
 
@@ -47,7 +54,9 @@ def register(app: App, holder: KnowledgeHolder) -> None:
         # Channel messages reach the bot as app_mention; here only direct messages count.
         if event.get("channel_type") != "im" or not from_a_person(event, context):
             return ignored(event)
-        message, handled = answer(holder, event.get("text", ""))
+        message, handled = answer(
+            holder, event.get("text", ""), store=store, team=context.team_id or ""
+        )
         say(**message.as_kwargs(), thread_ts=event.get("thread_ts"))
         return handled
 
