@@ -245,6 +245,40 @@ def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    settings.require_store()
+    import json
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.store.report import build_report, parse_since, render_html, render_table
+    from bot.store.store import Store
+
+    try:
+        since = parse_since(args.since)
+    except ValueError as error:
+        raise StartupError([str(error)]) from None
+    try:
+        store = Store.open(settings.database_url)
+        try:
+            store.upgrade()
+            report = build_report(store.engine, since)
+        finally:
+            store.close()
+    except (SQLAlchemyError, OSError) as error:
+        raise StartupError(
+            [f"cannot open the database {settings.database_shown} ({type(error).__name__})"]
+        ) from None
+    if args.html:
+        with open(args.html, "w", encoding="utf-8") as handle:
+            handle.write(render_html(report))
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    elif not args.html:
+        print(render_table(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     knowledge = argparse.ArgumentParser(add_help=False)
     knowledge.add_argument(
@@ -323,6 +357,17 @@ def build_parser() -> argparse.ArgumentParser:
         "upgrade", help="create the database or bring it to the newest schema, keeping its rows"
     )
     upgrade.set_defaults(run=_cmd_db)
+
+    report = commands.add_parser(
+        "report",
+        help="what people asked, what helped and what the guide is missing (from the database)",
+    )
+    report.add_argument("--since", default="7d", help="period: 7d (default), 12h, 2w, 30m")
+    report.add_argument("--json", action="store_true", help="print one JSON object")
+    report.add_argument(
+        "--html", metavar="FILE", help="write one self-contained HTML page with a chart"
+    )
+    report.set_defaults(run=_cmd_report)
     return parser
 
 
