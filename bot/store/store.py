@@ -9,6 +9,7 @@ import time
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.store.conversations import SqlConversations
 from bot.store.database import Health, open_engine
 from bot.store.events import EventLog
 from bot.store.feedback import FeedbackLog
@@ -36,6 +37,7 @@ class Store:
         self.events = EventLog(engine, self.health)
         self.feedback = FeedbackLog(engine, self.health, key)
         self.questions = QuestionLog(engine, self.health, keep_question_text)
+        self.conversations = SqlConversations(engine, self.health)
         #: Whether the schema is known to be current (else the next purge migrates first).
         self.migrated = False
 
@@ -76,7 +78,14 @@ class Store:
             "events": self.events.purge(),
             "feedback": self.feedback.purge(kept_since),
             "questions": self.questions.purge(kept_since),
+            "conversations": self.conversations.purge(),
         }
+
+    def forget_team(self, team: str) -> None:
+        """Delete everything kept about one workspace (it uninstalled the app)."""
+        self.feedback.forget_team(team)
+        self.questions.forget_team(team)
+        self.conversations.forget_team(team)
 
     def purge_in_background(self, stop: threading.Event) -> threading.Thread:
         """Purge now and every PURGE_EVERY seconds until `stop` is set; failures are logged."""

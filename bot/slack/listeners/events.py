@@ -68,12 +68,26 @@ def register(app: App, holder: KnowledgeHolder, store: Store | None = None) -> N
         client.views_publish(user_id=event["user"], view=home_view(holder.matcher.kb))
         return Handled("publish")
 
+    def forget(body: dict) -> Handled:
+        """The workspace removed the app: delete what the store keeps about it."""
+        team = body.get("team_id") or ""
+        if store is None or not team:
+            return Handled(f"noted team={team or '-'}")
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            store.forget_team(team)
+        except SQLAlchemyError as error:
+            store.health.failed("forget", error)
+            return Handled(f"not_forgotten team={team}")
+        return Handled(f"forgotten team={team}")
+
     @app.event("app_uninstalled")
     @logged("app_uninstalled")
     def on_uninstalled(body: dict) -> Handled:
-        return Handled(f"noted team={body.get('team_id', '-')}")
+        return forget(body)
 
     @app.event("tokens_revoked")
     @logged("tokens_revoked")
     def on_tokens_revoked(body: dict) -> Handled:
-        return Handled(f"noted team={body.get('team_id', '-')}")
+        return forget(body)
