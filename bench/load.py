@@ -97,10 +97,39 @@ def start_fake_api(throttle_every: int) -> tuple[subprocess.Popen, str]:
     return process, process.stdout.readline().strip()
 
 
+#: DATABASE_URL for tpm-bot's store (--database); the bare app has none.
+DATABASE: dict[str, str] = {}
+
+
+def bench_database(kind: str) -> tuple[str, object]:
+    """(DATABASE_URL, cleanup) of a new database of `kind` for one benchmark run."""
+    if kind == "sqlite":
+        folder = tempfile.mkdtemp(prefix="tpm-bench-")
+        return f"sqlite:///{folder}/bench.db", lambda: None
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    server = os.environ.get("TPM_BOT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+    admin = create_engine(
+        server.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
+    name = f"tpm_bench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    return f"{server.rsplit('/', 1)[0]}/{name}", drop
+
+
 def start_server(command: list[str], api_url: str, log_path: str) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {
         **os.environ,
+        **DATABASE,
         "PORT": str(port),
         "SLACK_BOT_TOKEN": "xoxb-bench-token",
         "SLACK_SIGNING_SECRET": SECRET,
@@ -343,8 +372,17 @@ def main() -> None:
         action="store_true",
         help="make a fifth of the events unmentioned follow-ups in threads answered earlier",
     )
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="tpm-bot's store: a new SQLite file (default) or a new PostgreSQL database on "
+        "$TPM_BOT_BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432/test)",
+    )
     args = parser.parse_args()
     every = 5 if args.follow_ups else 0
+    url, cleanup = bench_database(args.database)
+    DATABASE["DATABASE_URL"] = url
     cores = sorted(os.sched_getaffinity(0))
     if args.pin and len(cores) >= 2:
         SERVER_CORES.add(cores[0])
@@ -358,7 +396,10 @@ def main() -> None:
         if SERVER_CORES
         else f"{len(cores)} cores shared"
     )
-    print(f"N={args.n} mentions at C={args.c} concurrent connections, loopback, {placement}")
+    print(
+        f"N={args.n} mentions at C={args.c} concurrent connections, loopback, {placement}, "
+        f"store: {args.database}"
+    )
     for throttle, title in (
         (0, "Healthy Slack API"),
         (8, "Slack API throttling 1 in 8 first posts (429, Retry-After: 1)"),
@@ -368,6 +409,7 @@ def main() -> None:
             for name, command in (("t", ours), ("b", bare))
         ]
         print_table(title, *results)
+    cleanup()  # type: ignore[operator]
 
 
 if __name__ == "__main__":

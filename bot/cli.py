@@ -20,7 +20,13 @@ from bot.core.matcher import Matcher, MatchResult
 from bot.core.models import KnowledgeError
 from bot.core.plaintext import render_text
 from bot.core.replies import compose
-from bot.settings import KNOWLEDGE_ENV, Settings, StartupError, load_settings
+from bot.settings import (
+    KNOWLEDGE_ENV,
+    Settings,
+    StartupError,
+    default_database_path,
+    load_settings,
+)
 
 if TYPE_CHECKING:
     from bot.core.models import KnowledgeBase
@@ -209,6 +215,64 @@ def _cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
     return serve_socket_mode(settings, holder)
 
 
+def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    settings.require_store()
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.store.store import Store
+
+    try:
+        store = Store.open(settings.database_url, retention_days=settings.retention_days)
+        try:
+            before, after = store.upgrade()
+        finally:
+            store.close()
+    except (SQLAlchemyError, OSError) as error:
+        raise StartupError(
+            [f"cannot open the database {settings.database_shown} ({type(error).__name__})"]
+        ) from None
+    where = settings.database_shown
+    if before == after:
+        print(f"{where}: already at revision {after}.")
+    else:
+        print(f"{where}: upgraded from {before or 'an empty database'} to revision {after}.")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    settings.require_store()
+    import json
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.store.report import build_report, parse_since, render_html, render_table
+    from bot.store.store import Store
+
+    try:
+        since = parse_since(args.since)
+    except ValueError as error:
+        raise StartupError([str(error)]) from None
+    try:
+        store = Store.open(settings.database_url)
+        try:
+            store.upgrade()
+            report = build_report(store.engine, since)
+        finally:
+            store.close()
+    except (SQLAlchemyError, OSError) as error:
+        raise StartupError(
+            [f"cannot open the database {settings.database_shown} ({type(error).__name__})"]
+        ) from None
+    if args.html:
+        with open(args.html, "w", encoding="utf-8") as handle:
+            handle.write(render_html(report))
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    elif not args.html:
+        print(render_table(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     knowledge = argparse.ArgumentParser(add_help=False)
     knowledge.add_argument(
@@ -225,6 +289,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Answers Technical Product Manager career questions from a curated guide, "
         "in the terminal or in Slack. Settings come from the environment and a .env file in "
         "the working folder.",
+        epilog="serve and socket remember retries, feedback, unanswered questions and "
+        "conversations in the database named by DATABASE_URL (sqlite:///path or "
+        "postgresql://user:password@host/db); unset, a SQLite file created on first use: "
+        f"sqlite:///{default_database_path(os.environ)}. ask, chat, topics and validate never "
+        "open it.",
     )
     parser.add_argument("--version", action="version", version=f"tpm-bot {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -273,13 +342,33 @@ def build_parser() -> argparse.ArgumentParser:
         "socket", parents=[knowledge], help="run the Slack app in Socket Mode (no public URL)"
     )
     socket.set_defaults(run=_cmd_socket)
+
+    db = commands.add_parser(
+        "db", help="manage the database (DATABASE_URL, default shown in tpm-bot --help)"
+    )
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    upgrade = db_commands.add_parser(
+        "upgrade", help="create the database or bring it to the newest schema, keeping its rows"
+    )
+    upgrade.set_defaults(run=_cmd_db)
+
+    report = commands.add_parser(
+        "report",
+        help="what people asked, what helped and what the guide is missing (from the database)",
+    )
+    report.add_argument("--since", default="7d", help="period: 7d (default), 12h, 2w, 30m")
+    report.add_argument("--json", action="store_true", help="print one JSON object")
+    report.add_argument(
+        "--html", metavar="FILE", help="write one self-contained HTML page with a chart"
+    )
+    report.set_defaults(run=_cmd_report)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = load_settings(
-        extra_knowledge=tuple(args.knowledge), port=getattr(args, "port", None)
+        extra_knowledge=tuple(getattr(args, "knowledge", ())), port=getattr(args, "port", None)
     )
     try:
         return int(args.run(args, settings))

@@ -25,6 +25,11 @@ SLACK_CREDENTIALS = {
     ),
 }
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+#: What is kept of a question the guide does not (fully) answer: its terms, or its cleaned text.
+QUESTION_LOGGING = ("terms", "text")
+DEFAULT_RETENTION_DAYS = 30
+#: The SQLAlchemy driver shipped for PostgreSQL (psycopg 3).
+POSTGRES_DRIVER = "postgresql+psycopg"
 _TRUE = ("1", "true", "yes", "on")
 
 
@@ -59,7 +64,17 @@ class Settings(NamedTuple):
     thread_hours: float = 24.0
     #: A channel id (C123...) where people can take over when the bot cannot help.
     help_channel: str = ""
+    #: SQLAlchemy URL of the store; `database_default` when DATABASE_URL was not set.
+    database_url: str = ""
+    database_default: bool = True
+    log_questions: str = "terms"
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    encryption_key: str = ""
+    client_id: str = ""
+    client_secret: str = ""
     problems: tuple[str, ...] = ()
+    #: Problems with the store's settings (also in `problems`), for `db` and `report`.
+    store_problems: tuple[str, ...] = ()
 
     def require_slack(self, *, socket_mode: bool) -> Settings:
         """These settings if the Slack mode can start with them; else every problem at once."""
@@ -75,9 +90,28 @@ class Settings(NamedTuple):
             raise StartupError(lines)
         return self
 
+    def require_store(self) -> Settings:
+        """These settings if the store can be opened with them; else every problem at once."""
+        if self.store_problems:
+            raise StartupError(list(self.store_problems))
+        return self
+
+    @property
+    def database_shown(self) -> str:
+        """The store's URL without its password, for logs and messages."""
+        return redact_url(self.database_url)
+
     def secrets(self) -> list[str]:
         """Values no log line may show."""
-        return [s for s in (self.bot_token, self.signing_secret, self.app_token) if s]
+        values = (
+            self.bot_token,
+            self.signing_secret,
+            self.app_token,
+            self.encryption_key,
+            self.client_secret,
+            url_password(self.database_url),
+        )
+        return [s for s in values if s]
 
 
 def where_to_get(name: str) -> str:
@@ -114,6 +148,51 @@ def read_dotenv(path: str = ".env") -> dict[str, str]:
 def default_cache_dir(environ: Mapping[str, str]) -> str:
     base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "tpm-bot")
+
+
+def default_database_path(environ: Mapping[str, str]) -> str:
+    """The SQLite file used when DATABASE_URL is not set, in the user's data folder."""
+    base = environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(base, "tpm-bot", "tpm-bot.db")
+
+
+def database_url(raw: str) -> tuple[str, str]:
+    """(SQLAlchemy URL, problem) for a DATABASE_URL as platforms hand it out.
+
+    `postgres://` and `postgresql://` use the shipped driver (psycopg 3); `sqlite:///path` is a
+    file (`sqlite:////abs/path` absolute, `sqlite:///rel/path` relative to the working folder).
+    """
+    scheme, sep, rest = raw.partition("://")
+    scheme = scheme.lower()
+    if not sep or not rest:
+        return "", (
+            "DATABASE_URL must look like sqlite:///path/to/file.db or "
+            f"postgresql://user:password@host/db, not {redact_url(raw)!r}"
+        )
+    if scheme in ("postgres", "postgresql", "postgresql+psycopg"):
+        return f"{POSTGRES_DRIVER}://{rest}", ""
+    if scheme == "sqlite":
+        if not rest.startswith("/") or rest == "/":
+            return "", "DATABASE_URL for SQLite must be sqlite:///path/to/file.db"
+        return f"sqlite://{rest}", ""
+    return "", (
+        f"DATABASE_URL must be a sqlite:// or postgresql:// URL, not {scheme}://; "
+        "tpm-bot ships drivers for SQLite and PostgreSQL"
+    )
+
+
+def url_password(url: str) -> str:
+    """The password in a URL's user info ("" if none)."""
+    _, sep, rest = url.partition("://")
+    userinfo, at, _ = rest.partition("@") if sep else ("", "", "")
+    if not at or ":" not in userinfo:
+        return ""
+    return userinfo.split(":", 1)[1]
+
+
+def redact_url(url: str) -> str:
+    password = url_password(url)
+    return url.replace(f":{password}@", ":***@", 1) if password else url
 
 
 def load_settings(
@@ -172,6 +251,33 @@ def load_settings(
         )
         help_channel = ""
     knowledge = [p for p in get(KNOWLEDGE_ENV).split(":") if p.strip()]
+    store_problems: list[str] = []
+    raw_url = get("DATABASE_URL")
+    if raw_url:
+        db_url, problem = database_url(raw_url)
+        if problem:
+            store_problems.append(problem)
+    else:
+        db_url = "sqlite:///" + default_database_path(env)
+    log_questions = get("TPM_BOT_LOG_QUESTIONS", "terms").lower() or "terms"
+    if log_questions not in QUESTION_LOGGING:
+        store_problems.append(
+            f"TPM_BOT_LOG_QUESTIONS must be 'terms' (the default) or 'text', not {log_questions!r}"
+        )
+        log_questions = "terms"
+    raw_days = get("TPM_BOT_RETENTION_DAYS", str(DEFAULT_RETENTION_DAYS))
+    if not raw_days.isdigit() or not 1 <= int(raw_days) <= 3650:
+        store_problems.append(
+            f"TPM_BOT_RETENTION_DAYS must be a whole number of days from 1 to 3650, not {raw_days!r}"
+        )
+        raw_days = str(DEFAULT_RETENTION_DAYS)
+    encryption_key = get("TPM_BOT_ENCRYPTION_KEY")
+    if encryption_key and len(encryption_key) < 16:
+        store_problems.append(
+            "TPM_BOT_ENCRYPTION_KEY must be at least 16 characters; make one with "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+        )
+    problems += store_problems
     return Settings(
         knowledge_paths=(*knowledge, *extra_knowledge),
         cache_dir=get("TPM_BOT_CACHE_DIR") or default_cache_dir(env),
@@ -186,5 +292,13 @@ def load_settings(
         web_threads=int(raw_threads),
         thread_hours=thread_hours,
         help_channel=help_channel,
+        database_url=db_url,
+        database_default=not raw_url,
+        log_questions=log_questions,
+        retention_days=int(raw_days),
+        encryption_key=encryption_key,
+        client_id=get("SLACK_CLIENT_ID"),
+        client_secret=get("SLACK_CLIENT_SECRET"),
         problems=tuple(problems),
+        store_problems=tuple(store_problems),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from databases import new_postgres_database
 from fake_slack import FakeSlack
 from slack_harness import BotProcess, InProcessBot
 
@@ -17,6 +18,9 @@ from bot.core.matcher import Matcher
 def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Keep the CLI's start-up cache out of the developer's home folder."""
     os.environ["TPM_BOT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    # ...and the default database out of the developer's data folder.
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("data"))
+    os.environ.pop("DATABASE_URL", None)
     os.environ.pop("TPM_BOT_KNOWLEDGE", None)
 
 
@@ -54,3 +58,32 @@ def http_bot(slack):
     process.wait_until_healthy()
     yield process
     process.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """A DATABASE_URL (as a user writes it) naming a new, empty database of each kind."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/store/tpm-bot.db"
+        return
+    url, drop = new_postgres_database()
+    yield url
+    drop()
+
+
+@pytest.fixture
+def store_at(database_url):
+    """Open stores on `database_url` (closed at the end); the URL as settings would map it."""
+    from bot.settings import database_url as mapped
+    from bot.store.store import Store
+
+    opened = []
+
+    def open_store(**kwargs):
+        store = Store.open(mapped(database_url)[0], **kwargs)
+        opened.append(store)
+        return store
+
+    yield open_store
+    for store in opened:
+        store.close()

@@ -35,7 +35,11 @@ class BotProcess:
     def __init__(self, mode: str, api_url: str, **env: str) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        # Run from an empty folder, so a developer's own .env cannot leak into the tests; the
+        # bot's database lives there too unless the test names one.
+        self._folder = tempfile.TemporaryDirectory()
         full_env = {
+            "DATABASE_URL": f"sqlite:///{self._folder.name}/tpm-bot.db",
             **os.environ,
             "PORT": str(self.port),
             "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -45,8 +49,6 @@ class BotProcess:
             "LOG_LEVEL": "INFO",
             **env,
         }
-        # Run from an empty folder, so a developer's own .env cannot leak into the tests.
-        self._folder = tempfile.TemporaryDirectory()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", mode],
             env=full_env,
@@ -145,7 +147,9 @@ class InProcessBot:
     writes is kept, formatted as the server would write it, for assertions.
     """
 
-    def __init__(self, api_url: str, holder, log_level: str = "INFO", **settings) -> None:
+    def __init__(
+        self, api_url: str, holder, log_level: str = "INFO", store=None, **settings
+    ) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
         from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -172,7 +176,10 @@ class InProcessBot:
         root.setLevel(log_level)
         self.replies = ThreadPoolExecutor(8, thread_name_prefix="reply")
         self.holder = holder
-        self.app = build_app(self.settings, holder, self.replies)
+        #: The bot's database: the given store, or a fresh SQLite file of its own.
+        self._own_store = store is None
+        self.store = store if store is not None else fresh_store()
+        self.app = build_app(self.settings, holder, self.replies, self.store)
         self.wsgi = slack_door(SlackRequestHandler(self.app), SECRET)
 
     def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
@@ -220,9 +227,46 @@ class InProcessBot:
 
     def close(self) -> None:
         self.replies.shutdown(wait=True)
+        if self._own_store:
+            self.store.close()
         root = logging.getLogger()
         root.removeHandler(self._handler)
         root.setLevel(self._old_level)
+
+
+_TEMPLATE: list[str] = []
+
+
+def fresh_store(folder: str | None = None):
+    """A store on a new SQLite file, copied from one migrated once per test process (a copy
+    costs far less than running the migrations again)."""
+    import shutil
+
+    from bot.store.store import Store
+
+    if not _TEMPLATE:
+        template = os.path.join(tempfile.mkdtemp(prefix="tpm-template-"), "template.db")
+        store = Store.open(f"sqlite:///{template}")
+        store.upgrade()
+        with store.engine.begin() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.close()
+        _TEMPLATE.append(template)
+    owned = folder is None
+    folder = folder or tempfile.mkdtemp(prefix="tpm-store-")
+    path = os.path.join(folder, "tpm-bot.db")
+    shutil.copyfile(_TEMPLATE[0], path)
+    store = Store.open(f"sqlite:///{path}")
+    store.migrated = True
+    if owned:
+        close = store.close
+
+        def close_and_remove() -> None:
+            close()
+            shutil.rmtree(folder, ignore_errors=True)
+
+        store.close = close_and_remove  # type: ignore[method-assign]
+    return store
 
 
 class _ListHandler(logging.Handler):

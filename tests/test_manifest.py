@@ -63,6 +63,9 @@ class RecordingApp:
     def action(self, name: object):
         return self._record(set(), name)
 
+    def view(self, name: object):
+        return self._record(set(), name)
+
 
 def registered(matcher) -> RecordingApp:
     app = RecordingApp()

@@ -141,7 +141,7 @@ def test_uninstall_and_revoked_tokens_are_acknowledged_and_logged(bot, slack, ki
     if kind == "tokens_revoked":
         event["tokens"] = {"bot": ["UBOT"]}
     assert send_event(bot, event, "EvT4")[0] == 200
-    bot.wait_for_output(f"kind={kind} decision=noted team=T1")
+    bot.wait_for_output(f"kind={kind} decision=forgotten team=T1")
 
 
 def test_no_log_line_at_any_level_carries_what_a_user_typed(slack, matcher) -> None:

@@ -47,8 +47,9 @@ class Conversations(Protocol):
         """What the conversation has been about; an empty Conversation if forgotten."""
         ...
 
-    def remember(self, key: str, section_ids: Sequence[str]) -> None:
-        """Note that the bot answered in the conversation, with these sections (maybe none)."""
+    def remember(self, key: str, section_ids: Sequence[str], team: str = "") -> None:
+        """Note that the bot answered in the conversation, with these sections (maybe none).
+        `team` lets a workspace's conversations be forgotten when it uninstalls the app."""
         ...
 
 
@@ -72,7 +73,7 @@ class MemoryConversations:
             return Conversation()
         return found
 
-    def remember(self, key: str, section_ids: Sequence[str]) -> None:
+    def remember(self, key: str, section_ids: Sequence[str], team: str = "") -> None:
         with self._lock:
             earlier = self._items.pop(key, Conversation())
             self._items[key] = Conversation(remembered(earlier.sections, section_ids), time.time())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from concurrent.futures import Executor
+from typing import TYPE_CHECKING
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltError, BoltUnhandledRequestError
@@ -23,6 +24,9 @@ from bot.settings import Settings, StartupError, where_to_get
 from bot.slack import listeners
 from bot.slack.dedupe import SkipRedeliveredEvents
 from bot.slack.logs import quiet_libraries, set_library_levels
+
+if TYPE_CHECKING:
+    from bot.store.store import Store
 
 #: Seconds any one Web API call may take before it is abandoned (and retried if it was a
 #: connection error).
@@ -63,10 +67,11 @@ def build_app(
     settings: Settings,
     holder: KnowledgeHolder,
     replies: Executor | None = None,
-    conversations: Conversations | None = None,
+    store: Store | None = None,
 ) -> App:
     """The Bolt app. `replies` runs listeners after the ack; pass one to drain it at shutdown.
-    `conversations` remembers what each thread and DM was about (in this process by default).
+    `store` shares retries, conversations, feedback and questions between instances; without
+    one, this process remembers retries and conversations by itself.
 
     Request signatures are checked before Bolt sees a request (bot.slack.http), so Bolt's own
     check, which logs the whole body of a refused request, is off. Raises StartupError when
@@ -97,7 +102,7 @@ def build_app(
         raise
     except OSError as error:  # auth.test could not reach Slack at all
         raise slack_refused(error, "SLACK_BOT_TOKEN", settings.api_url) from None
-    app.use(SkipRedeliveredEvents())
+    app.use(SkipRedeliveredEvents(store.events if store else None))
 
     @app.error
     def on_error(error: Exception, body: dict, logger: logging.Logger) -> BoltResponse | None:
@@ -120,7 +125,12 @@ def build_app(
             logger.exception("kind=listener_error error=%s %s", type(error).__name__, where)
         return None
 
-    listeners.register(app, holder, settings, conversations or MemoryConversations())
+    conversations: Conversations = MemoryConversations()
+    if store is not None:
+        from bot.store.conversations import SharedConversations
+
+        conversations = SharedConversations(store.conversations)
+    listeners.register(app, holder, settings, conversations, store)
     set_library_levels(settings.log_level)
     return app
 

@@ -16,8 +16,11 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ContextActionsBlock,
     ContextBlock,
     DividerBlock,
+    FeedbackButtonObject,
+    FeedbackButtonsElement,
     HeaderBlock,
     MarkdownTextObject,
     Option,
@@ -46,6 +49,16 @@ SHOW_FULL = "show_full"
 SHOW_TOPICS = "show_topics"
 SHARE = "share"
 HOME_PAGE = "home_page"
+#: The 👍/👎 element, its block, the note shown once a vote is recorded, and the 👎 modal.
+FEEDBACK = "feedback"
+FEEDBACK_BLOCK = "feedback"
+FEEDBACK_NOTE_BLOCK = "feedback_noted"
+FEEDBACK_REASON = "feedback_reason"
+FEEDBACK_REASON_INPUT = "reason"
+#: What a feedback button's value says: helpful or not, the reply's kind, its section.
+HELPFUL, NOT_HELPFUL = "good", "bad"
+#: Replies that ask for feedback: the ones that answer with a section.
+FEEDBACK_KINDS = frozenset({"answer", "partial"})
 #: Up to this many topics are offered as buttons; more as select menus.
 MAX_TOPIC_BUTTONS = 10
 BUTTONS_PER_ROW = 5
@@ -196,18 +209,98 @@ def _section_blocks(section: Section, *, whole: bool, budget: int) -> list[Block
     return blocks
 
 
+def feedback_block(reply: Reply) -> ContextActionsBlock:
+    """👍 / 👎 (Slack's feedback buttons); each value names the verdict, the kind and section."""
+    assert reply.section is not None
+    about = f"{reply.kind}:{reply.section.id}"
+    return ContextActionsBlock(
+        block_id=FEEDBACK_BLOCK,
+        elements=[
+            FeedbackButtonsElement(
+                action_id=FEEDBACK,
+                positive_button=FeedbackButtonObject(
+                    text="👍", accessibility_label="This helped", value=f"{HELPFUL}:{about}"
+                ),
+                negative_button=FeedbackButtonObject(
+                    text="👎",
+                    accessibility_label="This did not help",
+                    value=f"{NOT_HELPFUL}:{about}",
+                ),
+            )
+        ],
+    )
+
+
+def feedback_noted(blocks: list[dict[str, Any]], helpful: bool) -> list[dict[str, Any]]:
+    """A message's blocks with a note that the vote was recorded, just above the buttons (which
+    stay, so a second click changes the vote); an earlier note is replaced."""
+    note = ContextBlock(
+        block_id=FEEDBACK_NOTE_BLOCK,
+        elements=[
+            MarkdownTextObject(
+                text="Thanks, noted: this helped."
+                if helpful
+                else "Thanks, noted: this did not help. I'll pass it on to whoever keeps the guide."
+            )
+        ],
+    ).to_dict()
+    out: list[dict[str, Any]] = []
+    for block in blocks:
+        if block.get("block_id") == FEEDBACK_NOTE_BLOCK:
+            continue
+        if block.get("block_id") == FEEDBACK_BLOCK:
+            out.append(note)
+        out.append(block)
+    return out
+
+
+def feedback_reason_view(private_metadata: str) -> dict[str, Any]:
+    """The modal a 👎 opens: one optional line, "what were you looking for?"."""
+    return {
+        "type": "modal",
+        "callback_id": FEEDBACK_REASON,
+        "private_metadata": private_metadata,
+        "title": {"type": "plain_text", "text": "Thanks for the feedback"},
+        "submit": {"type": "plain_text", "text": "Send"},
+        "close": {"type": "plain_text", "text": "Skip"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": FEEDBACK_REASON_INPUT,
+                "optional": True,
+                "label": {"type": "plain_text", "text": "What were you looking for?"},
+                "hint": {
+                    "type": "plain_text",
+                    "text": "Optional. Kept without your name; links, emails and numbers are removed.",
+                },
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": FEEDBACK_REASON_INPUT,
+                    "max_length": 200,
+                },
+            }
+        ],
+    }
+
+
 @lru_cache(maxsize=1024)
 def render_blocks(
-    reply: Reply, *, shareable: bool = False, full: bool = False, shared_by: str | None = None
+    reply: Reply,
+    *,
+    shareable: bool = False,
+    full: bool = False,
+    shared_by: str | None = None,
+    feedback: bool = False,
 ) -> Message:
     """A reply as a message. `shareable` adds *Share in channel* (ephemeral answers); `full`
-    shows whole sections; `shared_by` credits whoever shared it."""
+    shows whole sections; `shared_by` credits whoever shared it; `feedback` asks 👍 / 👎 when
+    the reply answers with a section."""
     blocks: list[Block] = []
     if reply.lead:
         blocks.append(_mrkdwn(escape_mrkdwn(reply.lead)))
     whole = full or reply.inline_bodies
     # Room left for the sections once the buttons, citation and topic lists have theirs.
-    budget = (MESSAGE_BLOCK_LIMIT - 8) // max(len(reply.sections), 1)
+    budget = (MESSAGE_BLOCK_LIMIT - 10) // max(len(reply.sections), 1)
     buttons: list[ButtonElement] = []
     for index, section in enumerate(reply.sections):
         if index:
@@ -240,6 +333,8 @@ def render_blocks(
         blocks.append(ActionsBlock(elements=[_button("Browse every topic", SHOW_TOPICS, "all")]))
     if reply.handoff:
         blocks.append(_mrkdwn(handoff_text(reply.handoff)))
+    if feedback and reply.kind in FEEDBACK_KINDS and reply.section is not None:
+        blocks.append(feedback_block(reply))
     return Message(blocks, fallback_text(reply))
 
 

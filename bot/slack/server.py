@@ -21,10 +21,11 @@ from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
 
 from bot.core.holder import KnowledgeHolder
-from bot.settings import Settings
+from bot.settings import Settings, StartupError
 from bot.slack.app import build_app, slack_refused
 from bot.slack.http import MAX_BODY_BYTES, Wsgi, slack_door
 from bot.slack.logs import configure_logging, quiet_libraries
+from bot.store.store import Store
 
 #: Threads that compute and send replies after the ack. Sending is mostly waiting on Slack,
 #: and a rate-limited send sleeps for its Retry-After, so there are more threads than cores.
@@ -50,13 +51,34 @@ def _reload_in_background(holder: KnowledgeHolder) -> None:
 
 def _started(mode: str, settings: Settings, holder: KnowledgeHolder, where: str) -> None:
     log.info(
-        "kind=start mode=%s %s sections=%d knowledge_files=%d reload_on_change=%s",
+        "kind=start mode=%s %s sections=%d knowledge_files=%d reload_on_change=%s database=%s",
         mode,
         where,
         len(holder.matcher.kb.sections),
         len(holder.matcher.kb.files),
         "on" if settings.reload_on_change else "off",
+        settings.database_shown,
     )
+
+
+def open_store(settings: Settings, stop: threading.Event) -> Store:
+    """The store, migrated to the shipped schema (under the migration lock), with expired rows
+    purged in the background. A database that cannot be reached does not stop the bot: it
+    answers without the store and tries the migration again at each purge."""
+    try:
+        store = Store.open(
+            settings.database_url,
+            retention_days=settings.retention_days,
+            key=settings.encryption_key,
+            keep_question_text=settings.log_questions == "text",
+        )
+    except OSError as error:  # the SQLite file's folder cannot be created
+        raise StartupError(
+            [f"cannot create the database {settings.database_shown} ({error.strerror})"]
+        ) from None
+    store.try_upgrade()
+    store.purge_in_background(stop)
+    return store
 
 
 def serve_wsgi(application: Wsgi, settings: Settings) -> None:
@@ -93,7 +115,9 @@ def serve_http(settings: Settings, holder: KnowledgeHolder) -> int:
 
     configure_logging(settings.log_level, settings.secrets())
     replies = ThreadPoolExecutor(REPLY_THREADS, thread_name_prefix="reply")
-    app = build_app(settings, holder, replies)
+    stopping = threading.Event()
+    store = open_store(settings, stopping)
+    app = build_app(settings, holder, replies, store)
     application = slack_door(SlackRequestHandler(app), settings.signing_secret)
     signal.signal(signal.SIGHUP, lambda *_: _reload_in_background(holder))
     if settings.reload_on_change:
@@ -101,6 +125,8 @@ def serve_http(settings: Settings, holder: KnowledgeHolder) -> int:
     _started("http", settings, holder, f"bind={settings.host}:{settings.port}")
     serve_wsgi(application, settings)
     drain(replies)
+    stopping.set()
+    store.close()
     return 0
 
 
@@ -112,10 +138,12 @@ def serve_socket_mode(settings: Settings, holder: KnowledgeHolder) -> int:
 
     configure_logging(settings.log_level, settings.secrets())
     replies = ThreadPoolExecutor(REPLY_THREADS, thread_name_prefix="reply")
+    stopping = threading.Event()
+    store = open_store(settings, stopping)
     # The handler opens its connection through the app's own Web API client, so SLACK_API_URL,
     # timeouts and retry handlers apply to Socket Mode too.
     handler = HealthCheckedSocketModeHandler(
-        build_app(settings, holder, replies), settings.app_token
+        build_app(settings, holder, replies, store), settings.app_token
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -136,4 +164,6 @@ def serve_socket_mode(settings: Settings, holder: KnowledgeHolder) -> int:
     # finish every reply in flight.
     handler.close()
     drain(replies)
+    stopping.set()
+    store.close()
     return 0

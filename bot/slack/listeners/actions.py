@@ -3,7 +3,9 @@ Home tab, and share an ephemeral answer in the channel."""
 
 from __future__ import annotations
 
+import json
 import re
+from typing import TYPE_CHECKING
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -12,7 +14,12 @@ from slack_sdk.errors import SlackApiError
 from bot.core.holder import KnowledgeHolder
 from bot.core.models import Section
 from bot.core.replies import help_reply, section_reply
+from bot.settings import Settings
 from bot.slack.blocks import (
+    FEEDBACK,
+    FEEDBACK_REASON,
+    FEEDBACK_REASON_INPUT,
+    HELPFUL,
     HOME_PAGE,
     PICK_SECTION,
     SHARE,
@@ -20,10 +27,16 @@ from bot.slack.blocks import (
     SHOW_SECTION,
     SHOW_TOPICS,
     Message,
+    feedback_noted,
+    feedback_reason_view,
+    handoff_text,
     home_view,
     render_blocks,
 )
 from bot.slack.listeners.handled import Handled, logged
+
+if TYPE_CHECKING:
+    from bot.store.store import Store
 
 #: Web API errors that mean the bot may not post in the channel where Share was clicked.
 CANNOT_POST = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action"}
@@ -31,6 +44,7 @@ CANNOT_SHARE = (
     "I can't post in this channel, so the answer stays visible only to you. "
     "Invite me with `/invite <@{bot}>` and click Share again."
 )
+NOT_RECORDED = "Sorry, I couldn't record your feedback right now. Please try again later."
 
 
 def _clicked_value(body: dict) -> str:
@@ -56,7 +70,13 @@ def _deliver(body: dict, message: Message, respond: Respond, client: WebClient) 
         )
 
 
-def register(app: App, holder: KnowledgeHolder) -> None:
+def _team(body: dict) -> str:
+    return str((body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or "")
+
+
+def register(
+    app: App, holder: KnowledgeHolder, settings: Settings, store: Store | None = None
+) -> None:
     def clicked_section(body: dict) -> Section | None:
         """The section a click names, or None if a reload removed it."""
         return holder.matcher.kb.get(_clicked_value(body))
@@ -120,3 +140,86 @@ def register(app: App, holder: KnowledgeHolder) -> None:
             raise  # still logged, with its context, by the app's error handler
         respond(delete_original=True)
         return Handled("share", section.id)
+
+    @app.action(FEEDBACK)
+    @logged("feedback")
+    def on_feedback(ack: Ack, body: dict, respond: Respond, client: WebClient) -> Handled:
+        ack()
+        verdict, _, about = _clicked_value(body).partition(":")
+        kind, _, section_id = about.partition(":")
+        helpful = verdict == HELPFUL
+        container = body.get("container", {})
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
+        answer_key = f"{channel}:{container.get('message_ts', '')}"
+        team, user = _team(body), body["user"]["id"]
+        from bot.store.events import StoreUnavailable
+
+        try:
+            if store is None:
+                raise StoreUnavailable
+            store.feedback.vote(
+                answer=answer_key,
+                team=team,
+                user=user,
+                section=section_id,
+                decision=kind,
+                helpful=helpful,
+            )
+        except StoreUnavailable:
+            respond(response_type="ephemeral", replace_original=False, text=NOT_RECORDED)
+            return Handled("not_recorded", section_id or "-")
+        # Show it was noted in the message itself (no new message); the buttons stay, so a
+        # second click changes the vote.
+        posted = body.get("message") or {}
+        if posted.get("blocks"):
+            blocks, text = posted["blocks"], posted.get("text", "")
+        else:  # an ephemeral answer: its payload has no copy of the message, so render it again
+            section = holder.matcher.kb.get(section_id)
+            if section is None:
+                return Handled("helpful" if helpful else "not_helpful", section_id or "-")
+            again = render_blocks(
+                section_reply(section, holder.matcher.kb), shareable=True, feedback=True
+            )
+            blocks, text = list(again.blocks), again.text
+        respond(replace_original=True, blocks=feedback_noted(blocks, helpful), text=text)
+        if not helpful and settings.help_channel:
+            respond(
+                response_type="ephemeral",
+                replace_original=False,
+                text=handoff_text(settings.help_channel),
+            )
+        if not helpful and body.get("trigger_id"):
+            about_vote = json.dumps({"answer": answer_key, "team": team})
+            client.views_open(trigger_id=body["trigger_id"], view=feedback_reason_view(about_vote))
+        return Handled("helpful" if helpful else "not_helpful", section_id or "-")
+
+    @app.view(FEEDBACK_REASON)
+    @logged("feedback_reason")
+    def on_feedback_reason(ack: Ack, body: dict, view: dict) -> Handled:
+        values = (view.get("state") or {}).get("values") or {}
+        text = ((values.get(FEEDBACK_REASON_INPUT) or {}).get(FEEDBACK_REASON_INPUT) or {}).get(
+            "value"
+        ) or ""
+        if not text.strip():
+            ack()
+            return Handled("skipped")
+        try:
+            about = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            about = {}
+        from bot.store.events import StoreUnavailable
+
+        try:
+            if store is None:
+                raise StoreUnavailable
+            store.feedback.reason(
+                answer=str(about.get("answer", "")),
+                team=str(about.get("team", "")) or _team(body),
+                user=body["user"]["id"],
+                text=text,
+            )
+        except StoreUnavailable:
+            ack(response_action="errors", errors={FEEDBACK_REASON_INPUT: NOT_RECORDED})
+            return Handled("not_recorded")
+        ack()
+        return Handled("noted")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from slack_bolt import App, Assistant, BoltContext, BoltRequest, BoltResponse, Say, SetStatus
 from slack_bolt.context.set_suggested_prompts import SetSuggestedPrompts
@@ -20,6 +21,9 @@ from bot.core.replies import HELP_INTRO, suggested_questions
 from bot.settings import Settings
 from bot.slack.listeners.answering import answer
 from bot.slack.listeners.handled import Handled, logged
+
+if TYPE_CHECKING:
+    from bot.store.store import Store
 
 GREETING = f"Hi! {HELP_INTRO} Ask in your own words, or pick a suggestion."
 STATUS = "is looking that up in the guide…"
@@ -39,7 +43,11 @@ class TpmAssistant(Assistant):
 
 
 def register(
-    app: App, holder: KnowledgeHolder, settings: Settings, conversations: Conversations
+    app: App,
+    holder: KnowledgeHolder,
+    settings: Settings,
+    conversations: Conversations,
+    store: Store | None = None,
 ) -> None:
     assistant = TpmAssistant()
 
@@ -57,13 +65,19 @@ def register(
     ) -> Handled:
         with contextlib.suppress(SlackApiError):  # a plain DM thread has no assistant status
             set_status(STATUS)
-        key = f"{context.team_id or '-'}:{payload.get('channel', '-')}:{payload.get('thread_ts')}"
+        team = context.team_id or "-"
+        key = f"{team}:{payload.get('channel', '-')}:{payload.get('thread_ts')}"
         history = conversations.recall(key).sections
         answered = answer(
-            holder, payload.get("text", ""), history=history, handoff=settings.help_channel
+            holder,
+            payload.get("text", ""),
+            history=history,
+            handoff=settings.help_channel,
+            store=store,
+            team=team,
         )
         say(**answered.message.as_kwargs())
-        conversations.remember(key, answered_sections(answered.result))
+        conversations.remember(key, answered_sections(answered.result), team=team)
         return answered.handled
 
     app.assistant(assistant)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from slack_bolt import Ack, App, Respond
 
@@ -12,6 +13,9 @@ from bot.settings import Settings
 from bot.slack.blocks import render_blocks
 from bot.slack.listeners.answering import answer
 from bot.slack.listeners.handled import Handled, logged
+
+if TYPE_CHECKING:
+    from bot.store.store import Store
 
 #: Commands that always show one topic: command -> section id.
 TOPIC_COMMANDS = {
@@ -29,7 +33,9 @@ LEVELS = {
 COMMANDS = ("/tpm", "/tpm-levels", "/tpm-topics", *TOPIC_COMMANDS)
 
 
-def register(app: App, holder: KnowledgeHolder, settings: Settings) -> None:
+def register(
+    app: App, holder: KnowledgeHolder, settings: Settings, store: Store | None = None
+) -> None:
     def show_topic(respond: Respond, section_id: str) -> Handled:
         kb = holder.matcher.kb
         section = kb.get(section_id)
@@ -49,7 +55,14 @@ def register(app: App, holder: KnowledgeHolder, settings: Settings) -> None:
         question = command.get("text", "").strip()
         if not question or question.lower() == "help":
             return show_help(respond)
-        answered = answer(holder, question, shareable=True, handoff=settings.help_channel)
+        answered = answer(
+            holder,
+            question,
+            shareable=True,
+            handoff=settings.help_channel,
+            store=store,
+            team=command.get("team_id", ""),
+        )
         respond(response_type="ephemeral", **answered.message.as_kwargs())
         return answered.handled
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import TYPE_CHECKING
 
 from slack_bolt import App, BoltContext, Say
 from slack_sdk import WebClient
@@ -14,8 +15,11 @@ from bot.core.holder import KnowledgeHolder
 from bot.core.replies import suggested_questions
 from bot.settings import Settings
 from bot.slack.blocks import home_view
-from bot.slack.listeners.answering import answer
+from bot.slack.listeners.answering import answer, record_question
 from bot.slack.listeners.handled import Handled, logged
+
+if TYPE_CHECKING:
+    from bot.store.store import Store
 
 #: Message subtypes a person sends with a question in them: a plain message, one also sent to
 #: the channel from a thread, one with a file attached, and a `/me` message. Every other subtype
@@ -50,7 +54,11 @@ def mentioned_users(text: str) -> set[str]:
 
 
 def register(
-    app: App, holder: KnowledgeHolder, settings: Settings, conversations: Conversations
+    app: App,
+    holder: KnowledgeHolder,
+    settings: Settings,
+    conversations: Conversations,
+    store: Store | None = None,
 ) -> None:
     def reply_in(
         key: str, question: str, say: Say, thread_ts: str | None, *, quiet: bool = False
@@ -58,12 +66,22 @@ def register(
         """Answer with the conversation's context and remember what was answered. `quiet`: say
         nothing unless the question matched (an unmentioned follow-up may be chatter)."""
         history = conversations.recall(key).sections
-        answered = answer(holder, question, history=history, handoff=settings.help_channel)
+        team = key.split(":", 1)[0]
+        answered = answer(
+            holder,
+            question,
+            history=history,
+            handoff=settings.help_channel,
+            store=store,
+            team=team,
+            record=False,
+        )
         result = answered.result
         if quiet and (result.section is None and result.intent != "thanks"):
-            return Handled(f"quiet {answered.handled.decision}")
+            return Handled(f"quiet {answered.handled.decision}")  # chatter is not a gap either
+        record_question(store, team, result, question)
         say(**answered.message.as_kwargs(), thread_ts=thread_ts)
-        conversations.remember(key, answered_sections(result))
+        conversations.remember(key, answered_sections(result), team=team)
         return answered.handled
 
     @app.event("app_mention")
@@ -120,12 +138,26 @@ def register(
         client.views_publish(user_id=event["user"], view=home_view(kb))
         return Handled("publish")
 
+    def forget(body: dict) -> Handled:
+        """The workspace removed the app: delete what the store keeps about it."""
+        team = body.get("team_id") or ""
+        if store is None or not team:
+            return Handled(f"noted team={team or '-'}")
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            store.forget_team(team)
+        except SQLAlchemyError as error:
+            store.health.failed("forget", error)
+            return Handled(f"not_forgotten team={team}")
+        return Handled(f"forgotten team={team}")
+
     @app.event("app_uninstalled")
     @logged("app_uninstalled")
     def on_uninstalled(body: dict) -> Handled:
-        return Handled(f"noted team={body.get('team_id', '-')}")
+        return forget(body)
 
     @app.event("tokens_revoked")
     @logged("tokens_revoked")
     def on_tokens_revoked(body: dict) -> Handled:
-        return Handled(f"noted team={body.get('team_id', '-')}")
+        return forget(body)

@@ -1,0 +1,106 @@
+"""Conversation state on SQL: the bot.core.conversations contract, shared by every instance.
+
+A conversation (a thread or a DM, named by its key) remembers the sections the bot answered in
+it, newest last, for a day after the bot last answered there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Sequence
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.core.conversations import (
+    REMEMBER_SECONDS,
+    Conversation,
+    MemoryConversations,
+    remembered,
+)
+from bot.store.database import Health
+from bot.store.events import StoreUnavailable
+from bot.store.models import ConversationState
+from bot.store.upsert import insert_for
+
+
+class SqlConversations:
+    """Implements bot.core.conversations.Conversations. Failures raise StoreUnavailable, so a
+    caller can fall back to MemoryConversations (or answer without context)."""
+
+    def __init__(
+        self, engine: Engine, health: Health, remember_seconds: float = REMEMBER_SECONDS
+    ) -> None:
+        self.engine = engine
+        self.health = health
+        self.ttl = remember_seconds
+
+    def recall(self, key: str) -> Conversation:
+        try:
+            with self.engine.connect() as connection:
+                row = connection.execute(
+                    select(ConversationState.sections, ConversationState.answered_at).where(
+                        ConversationState.key == key[:200]
+                    )
+                ).first()
+        except SQLAlchemyError as error:
+            self.health.failed("conversation", error)
+            raise StoreUnavailable from error
+        self.health.worked()
+        if row is None or time.time() - row.answered_at > self.ttl:
+            return Conversation()
+        return Conversation(tuple(row.sections.split()), row.answered_at)
+
+    def remember(self, key: str, section_ids: Sequence[str], team: str = "") -> None:
+        """Add `section_ids` to what the conversation remembers. Two instances answering in the
+        same thread at once may each keep their own sections; the newer write wins."""
+        earlier = self.recall(key)
+        sections = " ".join(remembered(earlier.sections, section_ids))
+        now = time.time()
+        try:
+            with self.engine.begin() as connection:
+                statement = insert_for(connection, ConversationState).values(
+                    key=key[:200], team=team[:32], sections=sections, answered_at=now
+                )
+                connection.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=["key"], set_={"sections": sections, "answered_at": now}
+                    )
+                )
+        except SQLAlchemyError as error:
+            self.health.failed("conversation", error)
+            raise StoreUnavailable from error
+
+    def purge(self, now: float | None = None) -> int:
+        cutoff = (now or time.time()) - self.ttl
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                delete(ConversationState).where(ConversationState.answered_at < cutoff)
+            )
+        return int(result.rowcount or 0)
+
+    def forget_team(self, team: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(delete(ConversationState).where(ConversationState.team == team))
+
+
+class SharedConversations:
+    """Conversations shared through the store, falling back to this process's memory while the
+    database cannot be reached: a follow-up is still understood where it was answered, and no
+    question waits on a database that is down."""
+
+    def __init__(self, shared: SqlConversations) -> None:
+        self.shared = shared
+        self.local = MemoryConversations()
+
+    def recall(self, key: str) -> Conversation:
+        try:
+            return self.shared.recall(key)
+        except StoreUnavailable:
+            return self.local.recall(key)
+
+    def remember(self, key: str, section_ids: Sequence[str], team: str = "") -> None:
+        self.local.remember(key, section_ids, team)
+        with contextlib.suppress(StoreUnavailable):
+            self.shared.remember(key, section_ids, team)

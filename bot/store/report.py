@@ -1,0 +1,236 @@
+"""`tpm-bot report`: what people asked, what helped, and what the guide is missing.
+
+Read from the store: questions per day, the share answered / partial / suggested / declined,
+the most asked sections with their 👍 / 👎, the most common unanswered topics (questions grouped
+by their normalised terms) and the reasons people gave for a 👎. Three forms: JSON, a terminal
+table, and one self-contained HTML page with an inline SVG chart (no scripts, no links out).
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from bot.store.models import FeedbackVote, Question
+
+STATUSES = ("answer", "partial", "suggest", "none")
+STATUS_LABELS = {
+    "answer": "answered",
+    "partial": "partly answered",
+    "suggest": "suggested topics",
+    "none": "declined",
+}
+STATUS_COLOURS = {
+    "answer": "#2e7d32",
+    "partial": "#9ccc65",
+    "suggest": "#ffb300",
+    "none": "#c62828",
+}
+TOP = 15
+
+
+def parse_since(text: str) -> float:
+    """Seconds in "7d", "12h", "2w" or "30m"; ValueError otherwise."""
+    units = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+    number, unit = text[:-1], text[-1:].lower()
+    if unit not in units or not number.isdigit() or int(number) == 0:
+        raise ValueError(f"--since must look like 7d, 12h, 2w or 30m, not {text!r}")
+    return int(number) * units[unit]
+
+
+def _day(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d")
+
+
+def build_report(engine: Engine, since_seconds: float, now: float | None = None) -> dict[str, Any]:
+    now = now or time.time()
+    start = now - since_seconds
+    with engine.connect() as connection:
+        questions = connection.execute(
+            select(Question.asked_at, Question.status, Question.section, Question.terms).where(
+                Question.asked_at >= start
+            )
+        ).all()
+        votes = connection.execute(
+            select(FeedbackVote.section, FeedbackVote.helpful, FeedbackVote.reason).where(
+                FeedbackVote.voted_at >= start
+            )
+        ).all()
+    by_status = Counter(q.status for q in questions)
+    days: dict[str, Counter[str]] = defaultdict(Counter)
+    first_day = int(start // 86400)
+    for day in range(first_day, int(now // 86400) + 1):
+        days[_day(day * 86400)]  # every day shown, quiet ones too
+    for q in questions:
+        days[_day(q.asked_at)][q.status] += 1
+    asked = Counter(q.section for q in questions if q.section)
+    helpful = Counter(v.section for v in votes if v.helpful)
+    not_helpful = Counter(v.section for v in votes if not v.helpful)
+    section_ids = sorted(set(asked) | set(helpful) | set(not_helpful), key=lambda s: (-asked[s], s))
+    sections = []
+    for section in section_ids:
+        voted = helpful[section] + not_helpful[section]
+        sections.append(
+            {
+                "id": section,
+                "asked": asked[section],
+                "helpful": helpful[section],
+                "not_helpful": not_helpful[section],
+                "helpful_rate": round(helpful[section] / voted, 3) if voted else None,
+            }
+        )
+    gaps = Counter(q.terms for q in questions if q.terms)
+    reasons = Counter(v.reason for v in votes if v.reason)
+    total = len(questions)
+    return {
+        "since": datetime.fromtimestamp(start, UTC).isoformat(timespec="seconds"),
+        "until": datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds"),
+        "questions": total,
+        "by_status": {status: by_status[status] for status in STATUSES},
+        "share": {
+            status: round(by_status[status] / total, 3) if total else 0.0 for status in STATUSES
+        },
+        "per_day": [
+            {"day": day, "questions": sum(counts.values()), **{s: counts[s] for s in STATUSES}}
+            for day, counts in sorted(days.items())
+        ],
+        "sections": sections[: TOP * 2],
+        "gaps": [{"terms": terms, "count": count} for terms, count in gaps.most_common(TOP)],
+        "reasons": [{"text": text, "count": count} for text, count in reasons.most_common(TOP)],
+        "votes": {"helpful": sum(helpful.values()), "not_helpful": sum(not_helpful.values())},
+    }
+
+
+def _percent(part: float) -> str:
+    return f"{part * 100:.0f}%"
+
+
+def render_table(report: dict[str, Any]) -> str:
+    """The report as plain text tables for a terminal."""
+    lines = [f"tpm-bot report, {report['since'][:10]} to {report['until'][:10]} (UTC)", ""]
+    total = report["questions"]
+    lines.append(f"Questions: {total}")
+    for status in STATUSES:
+        count = report["by_status"][status]
+        lines.append(
+            f"  {STATUS_LABELS[status]:<18} {count:>6}  {_percent(report['share'][status]):>4}"
+        )
+    lines += ["", "Per day        total  answer partial suggest   none"]
+    for day in report["per_day"]:
+        lines.append(
+            f"{day['day']}  {day['questions']:>6}  {day['answer']:>6} {day['partial']:>7}"
+            f" {day['suggest']:>7} {day['none']:>6}"
+        )
+    lines += ["", "Section                          asked     👍     👎  helpful"]
+    if not report["sections"]:
+        lines.append("  (none yet)")
+    for section in report["sections"]:
+        rate = section["helpful_rate"]
+        lines.append(
+            f"{section['id'][:30]:<30} {section['asked']:>7} {section['helpful']:>6}"
+            f" {section['not_helpful']:>6}  {_percent(rate) if rate is not None else '-':>7}"
+        )
+    lines += ["", "Not answered (grouped terms)              count"]
+    if not report["gaps"]:
+        lines.append("  (none yet)")
+    for gap in report["gaps"]:
+        lines.append(f"{gap['terms'][:40]:<40} {gap['count']:>7}")
+    if report["reasons"]:
+        lines += ["", "What 👎 voters were looking for            count"]
+        for reason in report["reasons"]:
+            lines.append(f"{reason['text'][:40]:<40} {reason['count']:>7}")
+    return "\n".join(lines)
+
+
+def _chart(per_day: list[dict[str, Any]]) -> str:
+    """Stacked bars, one a day, coloured by decision: an inline SVG."""
+    width, height, left, bottom = 640, 220, 40, 30
+    days = per_day[-31:]
+    peak = max([d["questions"] for d in days] + [1])
+    slot = (width - left - 10) / max(len(days), 1)
+    bar = max(slot * 0.7, 2)
+    scale = (height - bottom - 20) / peak
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="Questions per day">',
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - 5}" y2="{height - bottom}" stroke="#999"/>',
+        f'<text x="{left - 6}" y="24" text-anchor="end" font-size="11">{peak}</text>',
+        f'<text x="{left - 6}" y="{height - bottom}" text-anchor="end" font-size="11">0</text>',
+    ]
+    for index, day in enumerate(days):
+        x = left + index * slot + (slot - bar) / 2
+        y = height - bottom
+        for status in STATUSES:
+            count = day[status]
+            if not count:
+                continue
+            h = count * scale
+            y -= h
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+                f'fill="{STATUS_COLOURS[status]}"><title>{day["day"]}: {count} '
+                f"{STATUS_LABELS[status]}</title></rect>"
+            )
+        parts.append(
+            f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 14}" text-anchor="middle" '
+            f'font-size="10">{day["day"][5:]}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_html(report: dict[str, Any]) -> str:
+    """One self-contained page: the chart of the period, then the tables."""
+    e = html.escape
+    legend = " ".join(
+        f'<span class="key" style="background:{STATUS_COLOURS[s]}"></span>{STATUS_LABELS[s]} '
+        f"{report['by_status'][s]} ({_percent(report['share'][s])})"
+        for s in STATUSES
+    )
+    sections = (
+        "".join(
+            f"<tr><td>{e(s['id'])}</td><td>{s['asked']}</td><td>{s['helpful']}</td>"
+            f"<td>{s['not_helpful']}</td><td>{_percent(s['helpful_rate']) if s['helpful_rate'] is not None else '–'}</td></tr>"
+            for s in report["sections"]
+        )
+        or '<tr><td colspan="5">No answers yet.</td></tr>'
+    )
+    gaps = (
+        "".join(f"<tr><td>{e(g['terms'])}</td><td>{g['count']}</td></tr>" for g in report["gaps"])
+        or '<tr><td colspan="2">Nothing unanswered. </td></tr>'
+    )
+    reasons = (
+        "".join(f"<tr><td>{e(r['text'])}</td><td>{r['count']}</td></tr>" for r in report["reasons"])
+        or '<tr><td colspan="2">No reasons given.</td></tr>'
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>tpm-bot report {e(report["since"][:10])} to {e(report["until"][:10])}</title>
+<style>
+body {{ font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 720px; color: #222; }}
+h1 {{ font-size: 1.4rem; }} h2 {{ font-size: 1.1rem; margin-top: 2rem; }}
+table {{ border-collapse: collapse; width: 100%; }}
+td, th {{ padding: .25rem .5rem; border-bottom: 1px solid #ddd; text-align: left; }}
+td + td, th + th {{ text-align: right; }}
+.key {{ display: inline-block; width: .8em; height: .8em; margin: 0 .3em 0 .8em; }}
+.big {{ font-size: 2rem; font-weight: 600; }}
+</style></head><body>
+<h1>tpm-bot: what people asked</h1>
+<p>{e(report["since"][:10])} to {e(report["until"][:10])} (UTC).
+<span class="big">{report["questions"]}</span> questions;
+👍 {report["votes"]["helpful"]}, 👎 {report["votes"]["not_helpful"]}.</p>
+<p>{legend}</p>
+{_chart(report["per_day"])}
+<h2>Most asked sections</h2>
+<table><tr><th>Section</th><th>Asked</th><th>👍</th><th>👎</th><th>Helpful</th></tr>{sections}</table>
+<h2>What the guide does not answer (grouped terms)</h2>
+<table><tr><th>Terms</th><th>Count</th></tr>{gaps}</table>
+<h2>What 👎 voters were looking for</h2>
+<table><tr><th>Said</th><th>Count</th></tr>{reasons}</table>
+</body></html>
+"""

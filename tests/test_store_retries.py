@@ -1,0 +1,106 @@
+"""Retries across processes: the event log decides which delivery is answered, on any instance,
+and losing the database never stops answers."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from databases import SERVER, new_postgres_database
+from slack_harness import BotProcess, InProcessBot, mention, send_event
+from tcp_proxy import TcpProxy
+
+from bot.core.holder import KnowledgeHolder
+from bot.settings import database_url as mapped_url
+from bot.store.events import StoreUnavailable
+from bot.store.store import Store
+
+
+def test_an_event_id_is_taken_once_among_many_takers(store_at) -> None:
+    stores = [store_at() for _ in range(3)]
+    stores[0].upgrade()
+    wins: list[bool] = []
+
+    def take(store) -> None:
+        for _ in range(5):
+            wins.append(store.events.take("EvSame"))
+
+    threads = [threading.Thread(target=take, args=(s,)) for s in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wins.count(True) == 1 and len(wins) == 15
+    assert stores[1].events.take("EvOther") is True
+
+
+def test_event_ids_are_forgotten_after_an_hour(store_at) -> None:
+    import time
+
+    store = store_at()
+    store.upgrade()
+    assert store.events.take("EvOld")
+    assert store.events.purge(now=time.time() + 3601) == 1
+    assert store.events.take("EvOld")
+
+
+def test_a_retry_sent_to_another_instance_is_not_answered_again(slack) -> None:
+    slack.reset()
+    url, drop = new_postgres_database()
+    bots = [BotProcess("serve", slack.url, DATABASE_URL=url) for _ in range(2)]
+    try:
+        for bot in bots:
+            bot.wait_until_healthy()
+        event = mention("<@UBOT> what does a senior tpm do?", "500.1")
+        assert send_event(bots[0].base, event, "EvAcross")[0] == 200
+        status, _ = send_event(bots[1].base, event, "EvAcross", headers={"X-Slack-Retry-Num": "1"})
+        assert status == 200
+        slack.wait_for("chat.postMessage")
+        bots[1].wait_for_output("kind=retry event_id=EvAcross decision=skipped")
+        assert len(slack.calls_to("chat.postMessage")) == 1
+        assert "database=postgresql+psycopg://postgres@" in bots[0].output
+    finally:
+        for bot in bots:
+            bot.stop()
+        drop()
+
+
+def test_without_a_database_the_bot_answers_and_says_so_once(slack, matcher) -> None:
+    slack.reset()
+    store = Store.open("postgresql+psycopg://postgres@127.0.0.1:1/none")
+    bot = InProcessBot(slack.url, KnowledgeHolder(matcher), store=store)
+    try:
+        for n in range(3):
+            send_event(bot, mention("<@UBOT> what is a tpm", f"60{n}.1"), f"EvDown{n}")
+        # A retry to this same process is still caught by its own memory.
+        send_event(bot, mention("<@UBOT> what is a tpm", "600.1"), "EvDown0")
+        bot.finish_replies()
+        assert len(slack.calls_to("chat.postMessage")) == 3
+        assert bot.output.count("kind=store decision=unreachable") == 1
+    finally:
+        bot.close()
+        store.close()
+
+
+def test_the_store_reconnects_when_the_database_comes_back(store_at, database_url) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a SQLite file cannot go away")
+    host_port = SERVER.split("@", 1)[1].split("/", 1)[0]
+    host, port = host_port.split(":")
+    proxy = TcpProxy(host, int(port))
+    through_proxy = mapped_url(database_url)[0].replace(host_port, f"127.0.0.1:{proxy.port}")
+    store = Store.open(through_proxy)
+    try:
+        store.upgrade()
+        assert store.events.take("EvBefore")
+        proxy.down()
+        with pytest.raises(StoreUnavailable):
+            store.events.take("EvDuring")
+        assert not store.health.up
+        proxy.up()
+        assert store.events.take("EvAfter")  # pool_pre_ping replaced the dead connection
+        assert store.health.up
+        assert not store.events.take("EvBefore")
+    finally:
+        store.close()
+        proxy.close()
