@@ -18,10 +18,12 @@ def test_the_sql_store_keeps_the_contract_and_is_shared(store_at) -> None:
     assert conversations.recall("C1:100.1") == Conversation()
     conversations.remember("C1:100.1", ["level-senior"])
     conversations.remember("C1:100.1", ["salary-india", "level-senior"])
+    first.flush()  # writes go out within a tick; a test does not wait for it
     recalled = second.conversations.recall("C1:100.1")  # another instance reads it
     assert recalled.sections == ("salary-india", "level-senior")
     assert recalled.answered_at is not None and abs(recalled.answered_at - time.time()) < 5
     second.conversations.remember("C1:100.1", [])  # answered with no section: time moves on
+    second.flush()
     assert first.conversations.recall("C1:100.1").sections == ("salary-india", "level-senior")
     for n in range(MEMORY + 2):
         first.conversations.remember("D1", [f"s{n}"])

@@ -20,6 +20,7 @@ PRIVATE = "how do I become an airline pilot? ask <@U777> or mail jo.doe@example.
 
 
 def rows(store) -> list:
+    store.flush()
     with store.engine.connect() as connection:
         return list(connection.execute(select(Question).order_by(Question.id)).all())
 
@@ -67,6 +68,7 @@ def test_old_rows_are_purged_after_the_retention_period(store_at) -> None:
     store = store_at(retention_days=30)
     store.upgrade()
     store.questions.record("T1", "none", None, "old question about pilots")
+    store.flush()
     with store.engine.begin() as connection:
         connection.execute(Question.__table__.update().values(asked_at=time.time() - 31 * 86400))
     store.questions.record("T1", "none", None, "new question about pilots")
@@ -95,6 +97,7 @@ def test_report_json_table_and_html(database_url, store_at, tmp_path) -> None:
         helpful=False,
     )
     store.feedback.reason(answer="C1:1", team="T1", user="U2", text="pay in 2025")
+    store.flush()
 
     env = {"DATABASE_URL": database_url}
     result = run_cli("report", "--json", env=env)

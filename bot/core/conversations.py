@@ -73,6 +73,14 @@ class MemoryConversations:
             return Conversation()
         return found
 
+    def put(self, key: str, conversation: Conversation) -> None:
+        """Set what a conversation remembers (as read from elsewhere)."""
+        with self._lock:
+            self._items.pop(key, None)
+            self._items[key] = conversation
+            while len(self._items) > self._max:
+                self._items.popitem(last=False)
+
     def remember(self, key: str, section_ids: Sequence[str], team: str = "") -> None:
         with self._lock:
             earlier = self._items.pop(key, Conversation())

@@ -6,11 +6,11 @@ it, newest last, for a day after the bot last answered there.
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Sequence
+from typing import NamedTuple
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.conversations import (
@@ -23,11 +23,13 @@ from bot.store.database import Health
 from bot.store.events import StoreUnavailable
 from bot.store.models import ConversationState
 from bot.store.upsert import insert_for
+from bot.store.writer import WriteBehind
 
 
 class SqlConversations:
     """Implements bot.core.conversations.Conversations. Failures raise StoreUnavailable, so a
-    caller can fall back to MemoryConversations (or answer without context)."""
+    caller can fall back to MemoryConversations (or answer without context). Writes go out in
+    batches a moment later (bot.store.writer); a read first writes what is still queued."""
 
     def __init__(
         self, engine: Engine, health: Health, remember_seconds: float = REMEMBER_SECONDS
@@ -35,8 +37,10 @@ class SqlConversations:
         self.engine = engine
         self.health = health
         self.ttl = remember_seconds
+        self.writer: WriteBehind[_Noted] = WriteBehind(engine, health, "conversation", _write)
 
     def recall(self, key: str) -> Conversation:
+        self.writer.flush()
         try:
             with self.engine.connect() as connection:
                 row = connection.execute(
@@ -55,24 +59,14 @@ class SqlConversations:
     def remember(self, key: str, section_ids: Sequence[str], team: str = "") -> None:
         """Add `section_ids` to what the conversation remembers. Two instances answering in the
         same thread at once may each keep their own sections; the newer write wins."""
-        earlier = self.recall(key)
-        sections = " ".join(remembered(earlier.sections, section_ids))
-        now = time.time()
-        try:
-            with self.engine.begin() as connection:
-                statement = insert_for(connection, ConversationState).values(
-                    key=key[:200], team=team[:32], sections=sections, answered_at=now
-                )
-                connection.execute(
-                    statement.on_conflict_do_update(
-                        index_elements=["key"], set_={"sections": sections, "answered_at": now}
-                    )
-                )
-        except SQLAlchemyError as error:
-            self.health.failed("conversation", error)
-            raise StoreUnavailable from error
+        self.note(key, remembered(self.recall(key).sections, section_ids), team)
+
+    def note(self, key: str, sections: Sequence[str], team: str = "") -> None:
+        """Store the conversation's whole memory (already merged by the caller), a moment later."""
+        self.writer.put(_Noted(key[:200], team[:32], " ".join(sections), time.time()))
 
     def purge(self, now: float | None = None) -> int:
+        self.writer.flush()
         cutoff = (now or time.time()) - self.ttl
         with self.engine.begin() as connection:
             result = connection.execute(
@@ -81,8 +75,30 @@ class SqlConversations:
         return int(result.rowcount or 0)
 
     def forget_team(self, team: str) -> None:
+        self.writer.flush()
         with self.engine.begin() as connection:
             connection.execute(delete(ConversationState).where(ConversationState.team == team))
+
+
+class _Noted(NamedTuple):
+    key: str
+    team: str
+    sections: str
+    answered_at: float
+
+
+def _write(connection: Connection, batch: list[_Noted]) -> None:
+    """Upsert each conversation once, with its newest memory."""
+    newest = {noted.key: noted for noted in batch}
+    statement = insert_for(connection, ConversationState)
+    statement = statement.on_conflict_do_update(
+        index_elements=["key"],
+        set_={
+            "sections": statement.excluded.sections,
+            "answered_at": statement.excluded.answered_at,
+        },
+    )
+    connection.execute(statement, [noted._asdict() for noted in newest.values()])
 
 
 class SharedConversations:
@@ -96,11 +112,12 @@ class SharedConversations:
 
     def recall(self, key: str) -> Conversation:
         try:
-            return self.shared.recall(key)
+            found = self.shared.recall(key)
         except StoreUnavailable:
             return self.local.recall(key)
+        self.local.put(key, found)  # what another instance answered counts here too
+        return found
 
     def remember(self, key: str, section_ids: Sequence[str], team: str = "") -> None:
         self.local.remember(key, section_ids, team)
-        with contextlib.suppress(StoreUnavailable):
-            self.shared.remember(key, section_ids, team)
+        self.shared.note(key, self.local.recall(key).sections, team)

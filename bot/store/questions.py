@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import Engine, delete, insert
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Connection, Engine, delete, insert
 
 from bot.core.privacy import question_terms, scrub
 from bot.store.database import Health
 from bot.store.models import Question
+from bot.store.writer import WriteBehind
 
 #: Decisions that count as a gap in the knowledge base.
 GAP_STATUSES = frozenset({"partial", "suggest", "none"})
@@ -26,6 +26,9 @@ class QuestionLog:
         self.engine = engine
         self.health = health
         self.keep_text = keep_text
+        self.writer: WriteBehind[dict[str, object]] = WriteBehind(
+            engine, health, "question", _write
+        )
 
     def record(self, team: str, status: str, section: str | None, question: str) -> None:
         """Count a question; a database that cannot be reached costs the count, not the answer."""
@@ -38,19 +41,19 @@ class QuestionLog:
             "terms": question_terms(question) or None if gap else None,
             "text": scrub(question) or None if gap and self.keep_text else None,
         }
-        try:
-            with self.engine.begin() as connection:
-                connection.execute(insert(Question).values(**row))
-        except SQLAlchemyError as error:
-            self.health.failed("question", error)
-            return
-        self.health.worked()
+        self.writer.put(row)  # written with others a moment later, off the reply path
 
     def purge(self, before: float) -> int:
+        self.writer.flush()
         with self.engine.begin() as connection:
             result = connection.execute(delete(Question).where(Question.asked_at < before))
         return int(result.rowcount or 0)
 
     def forget_team(self, team: str) -> None:
+        self.writer.flush()
         with self.engine.begin() as connection:
             connection.execute(delete(Question).where(Question.team == team))
+
+
+def _write(connection: Connection, rows: list[dict[str, object]]) -> None:
+    connection.execute(insert(Question), rows)

@@ -109,5 +109,12 @@ class Store:
         thread.start()
         return thread
 
+    def flush(self) -> None:
+        """Write what is queued now (it would be written within a tick anyway)."""
+        self.questions.writer.flush()
+        self.conversations.writer.flush()
+
     def close(self) -> None:
+        self.questions.writer.close()
+        self.conversations.writer.close()
         self.engine.dispose()

@@ -61,11 +61,18 @@ def register(
     store: Store | None = None,
 ) -> None:
     def reply_in(
-        key: str, question: str, say: Say, thread_ts: str | None, *, quiet: bool = False
+        key: str,
+        question: str,
+        say: Say,
+        thread_ts: str | None,
+        *,
+        quiet: bool = False,
+        new: bool = False,
     ) -> Handled:
         """Answer with the conversation's context and remember what was answered. `quiet`: say
-        nothing unless the question matched (an unmentioned follow-up may be chatter)."""
-        history = conversations.recall(key).sections
+        nothing unless the question matched (an unmentioned follow-up may be chatter); `new`:
+        the conversation starts here, so there is nothing to recall."""
+        history = () if new else conversations.recall(key).sections
         team = key.split(":", 1)[0]
         answered = answer(
             holder,
@@ -91,7 +98,7 @@ def register(
             return ignored(event)
         thread = event.get("thread_ts") or event["ts"]
         key = conversation_key(context, event, thread)
-        return reply_in(key, event.get("text", ""), say, thread)
+        return reply_in(key, event.get("text", ""), say, thread, new="thread_ts" not in event)
 
     @app.event("message")
     @logged("message")
