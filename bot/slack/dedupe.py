@@ -2,10 +2,12 @@
 
 Slack redelivers an event (HTTP retries with `X-Slack-Retry-Num`, or the same envelope again
 in Socket Mode) when it thinks the first try failed, and the copy may reach another worker or
-another instance. The store's event log decides who answers (an insert-if-absent on the event
-id). If the database cannot be reached the bot still answers; this process's own memory then
-catches the retries that come back to it, and a retry that reaches another instance may be
-answered twice (the store logs the outage once).
+another instance. This process's own memory catches the retries that come back to it before
+the acknowledgement; between instances, the store's event log decides who answers (an
+insert-if-absent on the event id), in the reply thread, after Slack has been acknowledged, so
+that no acknowledgement waits on the database. If the database cannot be reached the bot still
+answers, and a retry that reaches another instance may be answered twice (the store logs the
+outage once).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
     from bot.store.events import EventLog
 
 log = logging.getLogger("tpm_bot")
+#: Where a request's context carries the claim on its event, for the listener wrapper
+#: (bot.slack.listeners.handled) to make before answering.
+CLAIM = "tpm_bot_claim_event"
 
 
 class RecentEvents:
@@ -50,6 +55,16 @@ class RecentEvents:
             return True
 
 
+class Claim(NamedTuple):
+    """An event to take in the store before answering it."""
+
+    event_id: str
+    take: Callable[[str], bool]
+
+    def __call__(self) -> bool:
+        return self.take(self.event_id)
+
+
 class SkipRedeliveredEvents(Middleware):
     """Acknowledge a redelivered event and answer only the first delivery.
 
@@ -61,23 +76,26 @@ class SkipRedeliveredEvents(Middleware):
         self.events = events
         self.recent = recent or RecentEvents()
 
-    def first_time(self, event_id: str) -> bool:
-        here = self.recent.first_time(event_id)
+    def claim(self, event_id: str) -> bool:
+        """Whether this instance answers the event: the first to take it in the store does (or
+        this one, if the store cannot be reached). Called in the reply thread."""
         if self.events is None:
-            return here
+            return True
         from bot.store.events import StoreUnavailable
 
         try:
             return self.events.take(event_id)
         except StoreUnavailable:
-            return here
+            return True
 
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
         body = req.body
         event_id = body.get("event_id") if isinstance(body, dict) else None
-        if event_id and not self.first_time(event_id):
+        if event_id and not self.recent.first_time(event_id):
             log.info("kind=retry event_id=%s decision=skipped", event_id)
             return BoltResponse(status=200, body="")
+        if event_id and self.events is not None:
+            req.context[CLAIM] = Claim(event_id, self.claim)
         return next()

@@ -28,8 +28,10 @@ def sqlite_path(url: str) -> str | None:
 def open_engine(url: str) -> Engine:
     """An engine for `url`. A SQLite file (and its folder) is created on first use.
 
-    `pool_pre_ping` tests a pooled connection before handing it out, so after the database
-    restarts the next request reconnects instead of failing on a dead socket.
+    No `pool_pre_ping`: it costs a round trip on every use of a connection, on the path of
+    every Slack event. SQLAlchemy notices a dropped connection when it fails and empties the
+    pool, so after the database restarts the first statement fails (the bot answers anyway,
+    see Health) and the next one reconnects.
     """
     path = sqlite_path(url)
     if path is not None:
@@ -37,7 +39,6 @@ def open_engine(url: str) -> Engine:
         os.makedirs(folder, exist_ok=True)
         engine = create_engine(
             url,
-            pool_pre_ping=True,
             connect_args={"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False},
         )
 
@@ -52,7 +53,6 @@ def open_engine(url: str) -> Engine:
         return engine
     return create_engine(
         url,
-        pool_pre_ping=True,
         pool_size=8,
         max_overflow=24,
         pool_timeout=CONNECT_TIMEOUT,

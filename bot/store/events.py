@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store.database import Health
 from bot.store.models import ProcessedEvent
-from bot.store.upsert import insert_for
 
 #: Seconds an event id is remembered.
 EVENT_SECONDS = 3600
+#: Taking an event: the same SQL in SQLite and PostgreSQL, written once. It runs before every
+#: acknowledgement, where building the statement with SQLAlchemy's expression language each
+#: time cost five times what the database itself took.
+_TAKE = text(
+    "INSERT INTO processed_events (event_id, seen_at) VALUES (:event_id, :at) "
+    "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+)
 
 
 class StoreUnavailable(Exception):
@@ -33,14 +39,9 @@ class EventLog:
         """True if this call is the first to take `event_id`; StoreUnavailable if unknown."""
         try:
             with self.engine.begin() as connection:
-                statement = (
-                    insert_for(connection, ProcessedEvent)
-                    .values(event_id=event_id[:100], seen_at=time.time())
-                    .on_conflict_do_nothing(index_elements=["event_id"])
-                    .returning(ProcessedEvent.event_id)
-                )
+                found = connection.execute(_TAKE, {"event_id": event_id[:100], "at": time.time()})
                 # RETURNING, not rowcount: psycopg does not always report a count here.
-                inserted = connection.execute(statement).first() is not None
+                inserted = found.first() is not None
         except SQLAlchemyError as error:
             self.health.failed("event", error)
             raise StoreUnavailable from error
