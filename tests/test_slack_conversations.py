@@ -166,3 +166,30 @@ def test_with_a_help_channel_a_no_match_offers_people(slack, matcher, question) 
         assert "Still need help? Ask the people in <#C0HELP>." in str(message["blocks"])
     finally:
         bot.close()
+
+
+def test_a_follow_up_is_understood_by_another_instance_through_the_store(
+    slack, matcher, store_at, database_url
+) -> None:
+    """Two instances share one database: the mention reaches one, the follow-up the other."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several instances share PostgreSQL; SQLite is the single-instance default")
+    first_store, second_store = store_at(), store_at()
+    first_store.upgrade()
+    first = InProcessBot(slack.url, KnowledgeHolder(matcher), store=first_store)
+    second = InProcessBot(slack.url, KnowledgeHolder(matcher), store=second_store)
+    try:
+        slack.reset()
+        assert send_event(first, mention("what are the tpm levels?", "600.0"), "EvC20")[0] == 200
+        first.wait_for_output("kind=mention")
+        first_store.flush()  # written within a tick anyway; the test does not wait for it
+        follow_up = thread_message("what about senior?", "601.0", "600.0")
+        assert send_event(second, follow_up, "EvC21")[0] == 200
+        second.finish_replies()
+        first.finish_replies()
+        answers = slack.calls_to("chat.postMessage")
+        assert [a["thread_ts"] for a in answers] == ["600.0", "600.0"]
+        assert answers[1]["text"].startswith("Senior Technical Product Manager")
+    finally:
+        first.close()
+        second.close()
