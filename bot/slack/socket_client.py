@@ -20,6 +20,8 @@ from slack_sdk.socket_mode.websocket_client import SocketModeClient
 PING_INTERVAL_SECONDS = 2.0
 #: Seconds a pong may take (websocket-client needs it below the ping interval).
 PONG_TIMEOUT_SECONDS = 1.0
+#: Seconds to wait for the close frame answering ours.
+CLOSE_TIMEOUT_SECONDS = 1.0
 
 
 class _DeadlineClient(SocketModeClient):
@@ -40,7 +42,13 @@ class _DeadlineClient(SocketModeClient):
             )
         except Exception as error:  # as slack_sdk does; closing it fires on_close, which reconnects
             self.logger.error(f"Socket Mode session stopped: {type(error).__name__}")
-            session.close()
+            session.close(timeout=CLOSE_TIMEOUT_SECONDS)
+
+    def disconnect(self) -> None:
+        """Close the connection, waiting at most a second for Slack's close frame (the library
+        waits three), so that SIGTERM finishes quickly."""
+        if self.current_session is not None:
+            self.current_session.close(timeout=CLOSE_TIMEOUT_SECONDS)
 
     def _monitor_current_session(self) -> None:
         """Reconnecting is left to on_close, which websocket-client fires whenever a session
