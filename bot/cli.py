@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from bot import __version__
+from bot.core.cache import load_matcher
 from bot.core.conversations import answered_sections, remembered
-from bot.core.holder import KnowledgeHolder
 from bot.core.matcher import Matcher, MatchResult
 from bot.core.models import KnowledgeError
 from bot.core.plaintext import render_text
@@ -29,16 +29,18 @@ from bot.settings import (
 )
 
 if TYPE_CHECKING:
+    from bot.core.holder import KnowledgeHolder
     from bot.core.models import KnowledgeBase
 
 EXIT_CANNOT_START = 2
 HISTORY_FILE = os.path.join(os.path.expanduser("~"), ".tpm_bot_history")
 
 
-def load_holder(settings: Settings) -> KnowledgeHolder:
-    """The shipped guide plus the configured extras, or a StartupError listing every problem."""
+def load_or_exit(settings: Settings) -> Matcher:
+    """A matcher over the shipped guide plus the configured extras (from the start-up cache when
+    nothing changed), or a StartupError listing every problem."""
     try:
-        return KnowledgeHolder.load(settings.knowledge_paths, settings.cache_dir)
+        return load_matcher(settings.knowledge_paths, settings.cache_dir)
     except KnowledgeError as error:
         count = len(error.problems)
         raise StartupError(
@@ -48,6 +50,13 @@ def load_holder(settings: Settings) -> KnowledgeHolder:
             ],
             [str(p) for p in error.problems],
         ) from None
+
+
+def load_holder(settings: Settings) -> KnowledgeHolder:
+    """What the servers serve from: the knowledge, and reloading it (terminal commands need only
+    a matcher, and skip the holder's logging and threads)."""
+
+    return KnowledgeHolder(load_or_exit(settings), settings.knowledge_paths, settings.cache_dir)
 
 
 class Conversation:
@@ -95,13 +104,13 @@ def _conversations(lines: Iterable[str]) -> Iterator[tuple[bool, str]]:
 
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    import json
-
-    matcher = load_holder(settings).matcher
+    matcher = load_or_exit(settings)
     kb = matcher.kb
 
     def show(result: MatchResult) -> None:
         if args.json:
+            import json
+
             print(json.dumps(result_json(result, kb), ensure_ascii=False), flush=True)
         else:
             print(render_text(compose(result, kb)), end="\n\n", flush=True)
@@ -121,7 +130,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    matcher = load_holder(settings).matcher
+    matcher = load_or_exit(settings)
     conversation = Conversation(matcher)
     try:
         import readline
@@ -162,7 +171,7 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
-    kb = load_holder(settings).matcher.kb
+    kb = load_or_exit(settings).kb
     width = max(len(s.id) for s in kb.sections)
     for section in kb.sections:
         print(f"{section.id.ljust(width)}  {section.title}")
