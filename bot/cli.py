@@ -55,6 +55,7 @@ def load_or_exit(settings: Settings) -> Matcher:
 def load_holder(settings: Settings) -> KnowledgeHolder:
     """What the servers serve from: the knowledge, and reloading it (terminal commands need only
     a matcher, and skip the holder's logging and threads)."""
+    from bot.core.holder import KnowledgeHolder
 
     return KnowledgeHolder(load_or_exit(settings), settings.knowledge_paths, settings.cache_dir)
 
