@@ -88,7 +88,7 @@ UNKNOWN_EACH_WITH_ROLE = 0.1
 MAX_UNKNOWN_SHARE_WITHOUT_ROLE = 0.4
 #: Extra aspect share for a section whose title names the qualifier the question names ("what
 #: is a *senior* TPM responsible for?" is about the senior level before it is about duties).
-SUBJECT_SHARE = 1.0
+SUBJECT_SHARE = 1.5
 #: Weight of terms found only in a section's summary, body or source, relative to its title,
 #: aliases and questions, which are written to be matched.
 BODY_WEIGHT = 0.5
@@ -110,6 +110,9 @@ DECLINE, PROGRAM = -1, -2
 FOLLOW_UP_MAX_TERMS = 3
 
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+\b")
+#: Short forms written with a full stop before the word they qualify ("sr. TPM", "vs. PM"): the
+#: stop is not the end of a sentence.
+_DOTTED = re.compile(r"\b(sr|jr|snr|mr|mrs|ms|dr|vs|approx|avg)\.(?=\s)", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"(?<=[?!.;:])\s+|\s*[,()]\s*|\s+-+\s+|\s+but\s+")
 _QUESTION_START = frozenset(
     """
@@ -117,6 +120,7 @@ _QUESTION_START = frozenset(
     which who whom why when where any tell explain kya kaise kitna kitni kitne kyun kaun konsa
     """.split()
 )
+_DEGREE_WORDS = frozenset(["how", "more", "most", "less", "least", "too", "very", "so"])
 _PART_JOINERS = frozenset(["and", "also", "aur", "plus"])
 #: Joiners that start a second question whatever follows ("... aur salary kitni hai"); plain
 #: "and" does so only before a question word, since "PM and TPM" is one thing.
@@ -534,7 +538,7 @@ class Matcher:
         clauses: list[_Clause] = []
         marks: list[bool] = []  # whether each clause is itself a question
         budget = MAX_QUERY_WORDS
-        for piece in _CLAUSE_BREAK.split(cleaned):
+        for piece in _CLAUSE_BREAK.split(_DOTTED.sub(r"\1", cleaned)):
             if budget <= 0:
                 break
             raw_words = self._text.split_words(piece)[:budget]
@@ -654,6 +658,11 @@ class Matcher:
         if measures_other:
             focus_terms.discard(HOW_MUCH)
         own_asks = frozenset(n for n, t in self._lexicon.asks.items() if t & focus_terms)
+        subjects = self._subjects_named(focus)
+        if len(subjects) == 1:
+            # "what changes now that I'm a *senior* TPM?" asks about that level, not about levels
+            # in general: the qualifier says which level, so it is not a question about levels.
+            own_asks -= {"level"}
         return _Query(
             terms=terms,
             weights=weights,
@@ -664,10 +673,20 @@ class Matcher:
             names_other_role=names_other_role,
             unknown_share=sum(weights[t] for t in unknown) / max(total, 1e-9),
             asks=own_asks | frozenset(asks),
-            subjects=self._lexicon.subjects.intersection(focus),
+            subjects=subjects,
             names=tuple(n for c in clauses if not c.background for n in c.names),
             # Numbers become one placeholder, so the word list can say "nnn years".
             focus=f" {' '.join(NUMBER if w.isdigit() else w for w in focus)} ",
+        )
+
+    def _subjects_named(self, focus: list[str]) -> frozenset[str]:
+        """The qualifiers a question names as its subject ("senior"), but not a degree asked
+        about ("how senior is a TPM?", "which one is more senior?")."""
+        subjects = self._lexicon.subjects
+        return frozenset(
+            w
+            for i, w in enumerate(focus)
+            if w in subjects and not (i and focus[i - 1] in _DEGREE_WORDS)
         )
 
     @staticmethod
