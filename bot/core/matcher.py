@@ -567,7 +567,7 @@ class Matcher:
                 _Clause(c.words, c.background or not m, c.names)
                 for c, m in zip(clauses, marks, strict=True)
             ]
-        if not any(self._has_content(c.words) for c in clauses if not c.background):
+        if not any(self._asks_something(c.words) for c in clauses if not c.background):
             # Nothing is asked outside the background ("i'd like to become a TPM. how would you
             # suggest i go about it?"): the background is the question.
             clauses = [_Clause(c.words, False, c.names) for c in clauses]
@@ -625,6 +625,23 @@ class Matcher:
                     idf = self._unknown_idf
                 weights[term] = max(weights.get(term, 0.0), idf * factor)
         focus_terms = set(self._text.terms(focus))
+        subjects = self._subjects_named(focus)
+        if not subjects:
+            # "I'm joining as a *mid-level TPM*, what will my responsibilities be?": the level the
+            # asker holds (a qualifier right before the role) is what the question is about.
+            subjects = frozenset(
+                w
+                for c in clauses
+                if c.background
+                for w, after in zip(c.words, c.words[1:], strict=False)
+                if after == tx.ROLE_TERM and w in self._lexicon.subjects
+            )
+            for subject in subjects:
+                for term in self._text.terms([subject]):
+                    if term in self._idf:
+                        weights[term] = self._idf[term]
+                        focus_terms.add(term)
+                        background.discard(term)
         self._cap_background(weights, focus_terms)
         path = self._lexicon.asks.get("path", frozenset())
         if (
@@ -658,7 +675,6 @@ class Matcher:
         if measures_other:
             focus_terms.discard(HOW_MUCH)
         own_asks = frozenset(n for n, t in self._lexicon.asks.items() if t & focus_terms)
-        subjects = self._subjects_named(focus)
         if len(subjects) == 1:
             # "what changes now that I'm a *senior* TPM?" asks about that level, not about levels
             # in general: the qualifier says which level, so it is not a question about levels.
@@ -1008,7 +1024,11 @@ class Matcher:
         target: int | None = None
         close = [i for i, score in own_ranked if score >= own_ranked[0][1] - ANSWER_MARGIN]
         named = [i for i, _ in own_ranked[:3] if own.subjects & self._subjects[i]]
-        if named:
+        if named and own.asks - {"level"}:
+            # It names a level and asks something of its own ("aur senior ki salary?"): the
+            # ranking and the gaps decide, so a level the guide gives no pay for is said so.
+            target = None
+        elif named:
             # It names a level among its best candidates ("what about senior?"): that level.
             target = named[0]
         elif (
