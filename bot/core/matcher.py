@@ -677,8 +677,14 @@ class Matcher:
         own_asks = frozenset(n for n, t in self._lexicon.asks.items() if t & focus_terms)
         if len(subjects) == 1:
             # "what changes now that I'm a *senior* TPM?" asks about that level, not about levels
-            # in general: the qualifier says which level, so it is not a question about levels.
+            # in general: the qualifier says which level, so it is not a question about levels;
+            # "what does a senior TPM do differently?" compares it with the others, which is
+            # what that level's own section describes.
             own_asks -= {"level"}
+            if tx.PM_TERM not in weights and COMPARE_TERM in weights:
+                own_asks -= {"comparison"}
+                total -= weights.pop(COMPARE_TERM)
+                terms.remove(COMPARE_TERM)
         return _Query(
             terms=terms,
             weights=weights,
