@@ -170,9 +170,14 @@ def test_slack_markup_does_not_change_the_answer(matcher) -> None:
 
 
 def test_ambiguous_questions_offer_choices_instead_of_guessing(matcher) -> None:
-    result = matcher.match("how senior is a TPM usually")
+    # Strategy is part of the mid level (not it), general PM experience and the top level.
+    result = matcher.match("tpm strategy")
     assert result.status == "suggest"
-    assert {c.section.id for c in result.candidates[:2]} == {"levels", "level-senior"}
+    assert len(result.candidates) >= 2
+
+
+def test_how_senior_asks_about_levels_not_the_senior_level(matcher) -> None:
+    assert answer_id(matcher, "how senior is a TPM usually") == "levels"
 
 
 def test_candidates_are_ranked_best_first_and_capped(matcher) -> None:
