@@ -65,6 +65,9 @@ MAX_QUERY_WORDS = 60
 MAX_CANDIDATES = 5
 #: How many sections get the full (phrase and fuzzy) score after the cheap coverage pass.
 SHORTLIST = 16
+#: Up to this many sections, every section's phrase index is made at build time (and so is in
+#: the start-up cache); above it, each is made when the section is first scored.
+EAGER_SECTIONS = 1000
 
 # Weights of the three signals, and the decision thresholds on the 0-100 score.
 W_COVERAGE, W_PHRASE, W_FUZZY = 0.3, 0.2, 0.5
@@ -256,6 +259,22 @@ class _Query(NamedTuple):
     focus: str  # padded canonical words of the question's own clauses, for gap look-up
 
 
+class _Prepared:
+    __slots__ = ("aspects", "phrases", "texts", "where")
+
+    def __init__(
+        self,
+        phrases: list[_Phrase],
+        texts: list[str],
+        where: dict[str, list[int]],
+        aspects: dict[str, float],
+    ) -> None:
+        self.phrases = phrases
+        self.texts = texts  # each phrase's sorted_text, for rapidfuzz
+        self.where = where  # term -> numbers of the phrases that use it
+        self.aspects = aspects  # share of the phrases asking each aspect
+
+
 class _Clause:
     __slots__ = ("background", "names", "words")
 
@@ -366,7 +385,8 @@ class Matcher:
                 comparison = section.comparison
                 descriptive += [comparison.left, comparison.right]
                 descriptive += [f"{r.aspect} {r.left} {r.right}" for r in comparison.rows]
-            analysed = [self._analyse(value, vocabulary) for value in matchable]
+            words, analysed = self._text.analyse_many(matchable)
+            vocabulary.extend(words)
             # The prose only counts as a set of terms, so it is read in one go.
             described = [self._analyse("\n".join(descriptive), vocabulary)]
             weights = self._term_strengths(analysed, described)
@@ -390,23 +410,43 @@ class Matcher:
         self._common = {t for t, df in document_frequency.items() if df > max(8, count // 2)}
         self._section_terms = strong
         self._title_terms = [list(dict.fromkeys(analysed[0])) for analysed in phrase_terms]
-        self._aspects = [self._aspect_profile(analysed) for analysed in phrase_terms]
         # The qualifiers ("senior", "mid") each title names: what the section is about.
+        subjects = self._lexicon.subjects
         self._subjects = [
-            self._lexicon.subjects.intersection(self._text.split_words(s.title)) for s in sections
+            subjects.intersection(self._text.split_words(s.title))
+            if any(q in s.title.lower() for q in subjects)
+            else frozenset()
+            for s in sections
         ]
-        self._phrases = [self._phrases_of(analysed) for analysed in phrase_terms]
-        self._phrase_texts = [[p.sorted_text for p in phrases] for phrases in self._phrases]
-        self._phrases_with_term: list[dict[str, list[int]]] = []
-        for phrases in self._phrases:
+        # Each section's phrase index is made the first time the section is scored: a large
+        # knowledge base is built quickly, and a question only ever scores its shortlist.
+        self._phrase_terms = phrase_terms
+        self._prepared: dict[int, _Prepared] = {}
+        if count <= EAGER_SECTIONS:
+            for index in range(count):
+                self._prepare(index)
+        self._index_of = {s.id: i for i, s in enumerate(sections)}
+
+    # -- build ------------------------------------------------------------------------------
+
+    def _prepare(self, index: int) -> _Prepared:
+        """A section's phrases, their term index and its aspect profile (made once)."""
+        prepared = self._prepared.get(index)
+        if prepared is None:
+            analysed = self._phrase_terms[index]
+            phrases = self._phrases_of(analysed)
             where: defaultdict[str, list[int]] = defaultdict(list)
             for number, candidate in enumerate(phrases):
                 for term in candidate.terms:
                     where[term].append(number)
-            self._phrases_with_term.append(dict(where))
-        self._index_of = {s.id: i for i, s in enumerate(sections)}
-
-    # -- build ------------------------------------------------------------------------------
+            prepared = _Prepared(
+                phrases,
+                [p.sorted_text for p in phrases],
+                dict(where),
+                self._aspect_profile(analysed),
+            )
+            self._prepared[index] = prepared
+        return prepared
 
     def _phrases_of(self, analysed: list[list[str]]) -> list[_Phrase]:
         idf = self._idf.__getitem__
@@ -522,13 +562,19 @@ class Matcher:
 
     def _aspect_profile(self, analysed: list[list[str]]) -> dict[str, float]:
         """Share of a section's own phrases asking each aspect: what the section answers."""
-        phrases = [set(p) for p in analysed if p]
+        phrases = [p for p in analysed if p]
         if not phrases:
             return {}
-        return {
-            name: sum(bool(p & terms) for p in phrases) / len(phrases)
-            for name, terms in self._lexicon.asks.items()
-        }
+        asks = self._lexicon.asks
+        every = frozenset().union(*asks.values())
+        hits = dict.fromkeys(asks, 0)
+        for phrase in phrases:
+            if every.isdisjoint(phrase):
+                continue
+            for name, terms in asks.items():
+                if not terms.isdisjoint(phrase):
+                    hits[name] += 1
+        return {name: hit / len(phrases) for name, hit in hits.items()}
 
     # -- reading the question ---------------------------------------------------------------
 
@@ -761,11 +807,12 @@ class Matcher:
     def _score(self, index: int, query: _Query) -> float:
         weights = self._section_terms[index]
         coverage = sum(w * weights.get(t, 0.0) for t, w in query.weights.items()) / query.total
-        phrases = self._phrases[index]
+        prepared = self._prepared.get(index) or self._prepare(index)
+        phrases = prepared.phrases
         # IDF weight each phrase shares with the question, via the section's term -> phrases
         # index, so only phrases that share a term are visited.
         shared: dict[int, float] = {}
-        where = self._phrases_with_term[index]
+        where = prepared.where
         for term, weight in query.weights.items():
             for number in where.get(term, ()):
                 shared[number] = shared.get(number, 0.0) + weight
@@ -776,10 +823,10 @@ class Matcher:
                 phrase = value
         # Both sides are pre-sorted, so a plain ratio equals rapidfuzz's token_sort_ratio
         # without re-splitting and re-sorting every phrase on every question.
-        best = process.extractOne(query.text, self._phrase_texts[index], scorer=fuzz.ratio)
+        best = process.extractOne(query.text, prepared.texts, scorer=fuzz.ratio)
         fuzzy = best[1] if best else 0.0
         score = 100 * (W_COVERAGE * coverage + W_PHRASE * phrase + W_FUZZY * fuzzy / 100)
-        aspect = self._aspects[index]
+        aspect = prepared.aspects
         share = 0.0
         for asked in query.asks:
             share = max(share, aspect.get(asked, 0.0))
@@ -1020,7 +1067,7 @@ class Matcher:
         own_ranked = self._rank(own)
         own_status = self._plain_status(own_ranked, own)
         inherited = frozenset(
-            name for name, share in self._aspects[previous].items() if share >= 0.3
+            name for name, share in self._prepare(previous).aspects.items() if share >= 0.3
         )
         context = self._query(clauses, self._title_terms[previous], inherited)
         # What the earlier answer was about counts for the gaps too: "how much do they earn?"
