@@ -226,32 +226,40 @@ def plain_words(text: str) -> list[str]:
 #: One search that tells whether any multi-word rewrite applies at all: most texts of a large
 #: knowledge base match none, and one search costs far less than trying every rewrite.
 _ANY_PHRASE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _PHRASES))
-#: How the words of every match of a _PHRASES pattern can start: a text none of whose words (or
-#: parts of words between apostrophes and full stops) starts like this needs no pattern at all.
-#: "in charge of" is caught by its "charge", "c-level" by its lone "c".
+_PHRASE_VERBS = (
+    "get gets getting got break breaking move moving switch switching transition transitioning "
+    "pivot pivoting shift shifting"
+).split()
+#: The words a match of a _PHRASES pattern can start with (exactly), and the starts of words
+#: that can begin one: a text with neither in any of its words (or parts of words between
+#: apostrophes and full stops) needs no pattern at all. Keep in step with _PHRASES.
+_PHRASE_WORDS = frozenset(
+    [
+        "mid",
+        "day",
+        "cross",
+        "stock",
+        "vice",
+        "product",
+        "c",
+        "charge",  # in charge of
+        "accountable",
+        "owner",  # the owner of
+        *_PHRASE_VERBS,
+        *(v + p for v in _PHRASE_VERBS for p in ("in", "into", "to", "towards")),
+    ]
+)
 _PHRASE_STARTS = (
     "tech",
     "t.p.m",
-    "product",
     "p.m",
-    "vice",
-    "mid",
-    "day",
-    "cross",
+    "midlevel",
+    "midlvl",
+    "midsenior",
+    "crossfunctional",
+    "productmanag",
     "clevel",
     "csuite",
-    "stock",
-    "charge",
-    "accountable",
-    "owner",
-    "get",
-    "got",
-    "break",
-    "mov",
-    "switch",
-    "transition",
-    "pivot",
-    "shift",
 )
 #: Words known to start like a match, and words known not to: a text is checked with set
 #: operations (a large knowledge base has far fewer distinct words than words, and one regex
@@ -264,12 +272,13 @@ BUILT_IN_PHRASES = {"how much": "howmuch"}
 
 
 def _may_start_phrase(word: str) -> bool:
-    if word == "c" or word.startswith(_PHRASE_STARTS):
+    if word in _PHRASE_WORDS or word.startswith(_PHRASE_STARTS):
         return True
     if "." not in word and "'" not in word and "’" not in word:
         return False
     return any(
-        part == "c" or part.startswith(_PHRASE_STARTS) for part in re.split(r"[.'’]", word)[1:]
+        part in _PHRASE_WORDS or part.startswith(_PHRASE_STARTS)
+        for part in re.split(r"[.'’]", word)[1:]
     )
 
 
