@@ -388,13 +388,21 @@ class Normaliser:
 
     def _rewrite(self, words: list[str]) -> list[str]:
         text = f" {' '.join(words)} "
-        for head in dict.fromkeys(w for w in words if w in self.phrases):  # in reading order
-            for phrase, replacement in self.phrases[head]:
-                if phrase in text:
-                    text = text.replace(phrase, replacement)
-        pieces = text.split()
-        text = " ".join(map(self.words.get, pieces, pieces))
-        if _may_need_phrases(text.split()) and _ANY_PHRASE.search(text):
+        found = self.phrases.keys() & words
+        if found:
+            # In reading order when there are several.
+            heads = found if len(found) == 1 else dict.fromkeys(w for w in words if w in found)
+            for head in heads:
+                for phrase, replacement in self.phrases[head]:
+                    if phrase in text:
+                        text = text.replace(phrase, replacement)
+            pieces = text.split()
+        else:
+            pieces = words
+        get = self.words.get
+        pieces = list(map(get, pieces, pieces))
+        text = " ".join(pieces)
+        if _may_need_phrases(pieces) and _ANY_PHRASE.search(text):
             for pattern, replacement in _PHRASES:
                 text = pattern.sub(replacement, text)
         return text.split()  # every piece is already a word: rewrites only put words in
@@ -443,12 +451,8 @@ class Normaliser:
         """`analyse_words` for several trusted texts at once (one pass costs far less than one
         per text): all their words, and each text's terms."""
         words, terms = self.analyse_words(f" {SEPARATOR} ".join(texts))
-        out: list[list[str]] = [[]]
-        for term in terms:
-            if term == SEPARATOR:
-                out.append([])
-            else:
-                out[-1].append(term)
+        # Cut the terms at the separators with string operations rather than a loop.
+        out = [part.split() for part in " ".join(terms).split(SEPARATOR)]
         if len(out) != len(texts):  # a text contained the separator itself: one by one
             return words, [self.analyse(text) for text in texts]
         return [w for w in words if w != SEPARATOR], out
