@@ -92,6 +92,8 @@ MAX_UNKNOWN_SHARE_WITHOUT_ROLE = 0.4
 #: Extra aspect share for a section whose title names the qualifier the question names ("what
 #: is a *senior* TPM responsible for?" is about the senior level before it is about duties).
 SUBJECT_SHARE = 1.5
+#: Factor on the score of a section that is not about the one level a question names.
+SUBJECT_OTHERS = 0.93
 #: Weight of terms found only in a section's summary, body or source, relative to its title,
 #: aliases and questions, which are written to be matched.
 BODY_WEIGHT = 0.5
@@ -754,7 +756,10 @@ class Matcher:
         return frozenset(
             w
             for i, w in enumerate(focus)
-            if w in subjects and not (i and focus[i - 1] in _DEGREE_WORDS)
+            if w in subjects
+            and not (i and focus[i - 1] in _DEGREE_WORDS)
+            # "as a senior developer, ..." is about another job's level
+            and not (i + 1 < len(focus) and _other_role_is_subject(focus, i + 1))
         )
 
     @staticmethod
@@ -834,7 +839,12 @@ class Matcher:
             share += SUBJECT_SHARE
         # The bonus shrinks as the score nears 100, so scores stay on one 0-100 scale and a
         # perfect textual match is never overtaken by the aspect alone.
-        return score + share * ASPECT_BONUS * (100 - score) / 100
+        score += share * ASPECT_BONUS * (100 - score) / 100
+        if len(query.subjects) == 1 and not query.subjects & self._subjects[index]:
+            # One level named: a section about another level, or about none, is a step behind
+            # one about that level, even when both match its words perfectly.
+            score *= SUBJECT_OTHERS
+        return score
 
     def _rank(self, query: _Query) -> list[tuple[int, float]]:
         if not query.terms:
