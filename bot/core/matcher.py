@@ -253,6 +253,7 @@ class _Query(NamedTuple):
     total: float
     text: str
     names_role: bool
+    compares_pm: bool  # names the product manager and the TPM, and asks how they compare
     names_other_role: bool
     unknown_share: float
     asks: frozenset[str]
@@ -740,6 +741,7 @@ class Matcher:
             # Fuzzy matching compares the question itself, not the asker's story around it.
             text=" ".join(sorted(t for t in terms if t in focus_terms or t not in background)),
             names_role=names_role,
+            compares_pm=COMPARE_TERM in weights and {tx.PM_TERM, tx.ROLE_TERM} <= focus_terms,
             names_other_role=names_other_role,
             unknown_share=sum(weights[t] for t in unknown) / max(total, 1e-9),
             asks=own_asks | frozenset(asks),
@@ -840,6 +842,10 @@ class Matcher:
         # The bonus shrinks as the score nears 100, so scores stay on one 0-100 scale and a
         # perfect textual match is never overtaken by the aspect alone.
         score += share * ASPECT_BONUS * (100 - score) / 100
+        if query.compares_pm and tx.PM_TERM not in weights:
+            # "who does a PM work with compared to a TPM?" compares the two roles: a section
+            # that never speaks of product managers is a step behind.
+            score *= SUBJECT_OTHERS
         if len(query.subjects) == 1 and not query.subjects & self._subjects[index]:
             # One level named: a section about another level, or about none, is a step behind
             # one about that level, even when both match its words perfectly.
