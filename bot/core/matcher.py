@@ -783,7 +783,9 @@ class Matcher:
         at = focus.index(HOW_MUCH)
         following = self._text.terms(focus[at + 1 : at + 3])
         pay = self._lexicon.asks.get("pay", frozenset())
-        if any(t in self._idf and t not in pay and t != tx.ROLE_TERM for t in following):
+        # Something else the guide knows ("how much coding") or never mentions ("kitni chhutti",
+        # how much leave) is measured, not pay.
+        if any(t not in pay and t != tx.ROLE_TERM for t in following):
             del weights[HOW_MUCH]
             return True
         return False
