@@ -13,7 +13,7 @@ from evaluation import by_kind, dev2_cases, dev_cases, score
 DEV = by_kind(dev_cases())
 #: Floors per kind of question, for each half of the development set.
 DEV_FLOORS = {
-    "in_domain": 0.84,
+    "in_domain": 0.9,
     "off_topic": 1.0,
     "unanswerable": 0.8,
     "two_part": 0.6,
@@ -26,7 +26,7 @@ DEV_2 = by_kind(dev2_cases())
 #: Floors per kind for each half of the second development set (dev 2), written later from the
 #: guide alone: the first set's phrasing is not tuned into it.
 DEV_2_FLOORS = {
-    "in_domain": 0.83,
+    "in_domain": 0.87,
     "off_topic": 1.0,
     "unanswerable": 0.9,
     "two_part": 1.0,
