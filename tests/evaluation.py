@@ -4,6 +4,8 @@ Two sets, kept apart on purpose:
 
 * data/dev_questions.yaml: ours, for tuning. Each list is split by position into a tuning half
   (even positions) and a check half (odd positions) so over-fitting shows as a gap between them.
+* data/dev_questions_2.yaml ("dev 2"): a second development set written later from the guide and
+  the section titles alone (not from the knowledge base or the first set), split the same way.
 * data/frozen_questions.yaml: written blind from the guide alone by someone who never saw the
   knowledge base or the code. Never tuned on: only its aggregate figures are looked at.
 
@@ -39,9 +41,9 @@ def _half(position: int) -> str:
     return "tuning" if position % 2 == 0 else "check"
 
 
-def dev_cases() -> list[Case]:
-    """The development set as cases, each marked with its half."""
-    dev = yaml.safe_load((DATA / "dev_questions.yaml").read_text("utf-8"))
+def dev_cases(name: str = "dev_questions.yaml") -> list[Case]:
+    """A development set as cases, each marked with its half."""
+    dev = yaml.safe_load((DATA / name).read_text("utf-8"))
     cases: list[Case] = []
     for key in [k for k in dev if k.startswith("in_domain")]:
         for section_id, questions in (dev.get(key) or {}).items():
@@ -68,6 +70,11 @@ def dev_cases() -> list[Case]:
     for intent, messages in (dev.get("social") or {}).items():
         cases += [Case("social", q, intent, half=_half(n)) for n, q in enumerate(messages)]
     return cases
+
+
+def dev2_cases() -> list[Case]:
+    """The second development set (dev 2)."""
+    return dev_cases("dev_questions_2.yaml")
 
 
 def frozen_cases() -> list[Case]:

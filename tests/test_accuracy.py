@@ -8,18 +8,46 @@ each half must clear the floors. The blind, never-tuned set is held by test_froz
 from __future__ import annotations
 
 import pytest
-from evaluation import by_kind, dev_cases, score
+from evaluation import by_kind, dev2_cases, dev_cases, score
 
 DEV = by_kind(dev_cases())
 #: Floors per kind of question, for each half of the development set.
 DEV_FLOORS = {
-    "in_domain": 0.84,
+    "in_domain": 0.9,
     "off_topic": 1.0,
     "unanswerable": 0.8,
     "two_part": 0.6,
     "follow_up": 0.5,
     "social": 1.0,
 }
+
+
+DEV_2 = by_kind(dev2_cases())
+#: Floors per kind for each half of the second development set (dev 2), written later from the
+#: guide alone: the first set's phrasing is not tuned into it.
+DEV_2_FLOORS = {
+    "in_domain": 0.87,
+    "off_topic": 1.0,
+    "unanswerable": 0.9,
+    "two_part": 1.0,
+    "follow_up": 0.8,
+    "social": 1.0,
+}
+
+
+@pytest.mark.parametrize("half", ["tuning", "check"])
+@pytest.mark.parametrize("kind", sorted(DEV_2_FLOORS))
+def test_second_dev_set_clears_its_floors_in_both_halves(matcher, kind, half) -> None:
+    result = score(matcher, [c for c in DEV_2[kind] if c.half == half])
+    assert result.rate >= DEV_2_FLOORS[kind], (
+        f"dev 2 {kind} {half}: {result.rate:.3f} < {DEV_2_FLOORS[kind]}; misses:\n"
+        + "\n".join(result.misses)
+    )
+
+
+def test_second_dev_set_is_broad_enough(kb) -> None:
+    assert sum(len(cases) for cases in DEV_2.values()) >= 150
+    assert {c.expect for c in DEV_2["in_domain"]} == {s.id for s in kb.sections}
 
 
 def test_dev_set_is_broad_enough(kb) -> None:
@@ -142,9 +170,14 @@ def test_slack_markup_does_not_change_the_answer(matcher) -> None:
 
 
 def test_ambiguous_questions_offer_choices_instead_of_guessing(matcher) -> None:
-    result = matcher.match("how senior is a TPM usually")
+    # Strategy is part of the mid level (not it), general PM experience and the top level.
+    result = matcher.match("tpm strategy")
     assert result.status == "suggest"
-    assert {c.section.id for c in result.candidates[:2]} == {"levels", "level-senior"}
+    assert len(result.candidates) >= 2
+
+
+def test_how_senior_asks_about_levels_not_the_senior_level(matcher) -> None:
+    assert answer_id(matcher, "how senior is a TPM usually") == "levels"
 
 
 def test_candidates_are_ranked_best_first_and_capped(matcher) -> None:

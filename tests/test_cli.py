@@ -65,9 +65,7 @@ def test_ask_json_has_exactly_the_documented_shape() -> None:
 
 
 def test_ask_json_suggest_and_none_have_no_section() -> None:
-    result = run_cli(
-        "ask", "--json", "-", stdin="how senior is a TPM usually\nwhat is the capital of France\n"
-    )
+    result = run_cli("ask", "--json", "-", stdin="tpm strategy\nwhat is the capital of France\n")
     suggest, none = (json.loads(line) for line in result.stdout.splitlines())
     assert suggest["status"] == "suggest" and suggest["section"] is None
     assert len(suggest["candidates"]) >= 2

@@ -16,13 +16,13 @@ FROZEN = by_kind(frozen_cases())
 
 #: kind -> (floor enforced now, the issue's target)
 FLOORS = {
-    # BELOW TARGET: reached 0.852 without tuning on this set; the issue asks for 0.90.
-    "in_domain": (0.85, 0.90),
+    # BELOW TARGET: reached 0.861 without tuning on this set; the issue asks for 0.90.
+    "in_domain": (0.86, 0.90),
     # BELOW TARGET: reached 0.810 without tuning on this set; the issue asks for 0.85.
     "unanswerable": (0.80, 0.85),
     "off_topic": (1.0, 1.0),
     # Not in the issue's floors; held where they are so they cannot slip.
-    "two_part": (0.66, 0.66),
+    "two_part": (0.83, 0.83),
     "follow_up": (0.68, 0.68),
     "social": (1.0, 1.0),
 }

@@ -65,6 +65,9 @@ MAX_QUERY_WORDS = 60
 MAX_CANDIDATES = 5
 #: How many sections get the full (phrase and fuzzy) score after the cheap coverage pass.
 SHORTLIST = 16
+#: Up to this many sections, every section's phrase index is made at build time (and so is in
+#: the start-up cache); above it, each is made when the section is first scored.
+EAGER_SECTIONS = 1000
 
 # Weights of the three signals, and the decision thresholds on the 0-100 score.
 W_COVERAGE, W_PHRASE, W_FUZZY = 0.3, 0.2, 0.5
@@ -88,7 +91,9 @@ UNKNOWN_EACH_WITH_ROLE = 0.1
 MAX_UNKNOWN_SHARE_WITHOUT_ROLE = 0.4
 #: Extra aspect share for a section whose title names the qualifier the question names ("what
 #: is a *senior* TPM responsible for?" is about the senior level before it is about duties).
-SUBJECT_SHARE = 1.0
+SUBJECT_SHARE = 1.5
+#: Factor on the score of a section that is not about the one level a question names.
+SUBJECT_OTHERS = 0.93
 #: Weight of terms found only in a section's summary, body or source, relative to its title,
 #: aliases and questions, which are written to be matched.
 BODY_WEIGHT = 0.5
@@ -110,6 +115,9 @@ DECLINE, PROGRAM = -1, -2
 FOLLOW_UP_MAX_TERMS = 3
 
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+\b")
+#: Short forms written with a full stop before the word they qualify ("sr. TPM", "vs. PM"): the
+#: stop is not the end of a sentence.
+_DOTTED = re.compile(r"\b(sr|jr|snr|mr|mrs|ms|dr|vs|approx|avg)\.(?=\s)", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"(?<=[?!.;:])\s+|\s*[,()]\s*|\s+-+\s+|\s+but\s+")
 _QUESTION_START = frozenset(
     """
@@ -117,6 +125,7 @@ _QUESTION_START = frozenset(
     which who whom why when where any tell explain kya kaise kitna kitni kitne kyun kaun konsa
     """.split()
 )
+_DEGREE_WORDS = frozenset(["how", "more", "most", "less", "least", "too", "very", "so"])
 _PART_JOINERS = frozenset(["and", "also", "aur", "plus"])
 #: Joiners that start a second question whatever follows ("... aur salary kitni hai"); plain
 #: "and" does so only before a question word, since "PM and TPM" is one thing.
@@ -244,12 +253,29 @@ class _Query(NamedTuple):
     total: float
     text: str
     names_role: bool
+    compares_pm: bool  # names the product manager and the TPM, and asks how they compare
     names_other_role: bool
     unknown_share: float
     asks: frozenset[str]
     subjects: frozenset[str]  # qualifiers the question names ("senior")
     names: tuple[str, ...]  # proper names the guide never uses
     focus: str  # padded canonical words of the question's own clauses, for gap look-up
+
+
+class _Prepared:
+    __slots__ = ("aspects", "phrases", "texts", "where")
+
+    def __init__(
+        self,
+        phrases: list[_Phrase],
+        texts: list[str],
+        where: dict[str, list[int]],
+        aspects: dict[str, float],
+    ) -> None:
+        self.phrases = phrases
+        self.texts = texts  # each phrase's sorted_text, for rapidfuzz
+        self.where = where  # term -> numbers of the phrases that use it
+        self.aspects = aspects  # share of the phrases asking each aspect
 
 
 class _Clause:
@@ -362,7 +388,8 @@ class Matcher:
                 comparison = section.comparison
                 descriptive += [comparison.left, comparison.right]
                 descriptive += [f"{r.aspect} {r.left} {r.right}" for r in comparison.rows]
-            analysed = [self._analyse(value, vocabulary) for value in matchable]
+            words, analysed = self._text.analyse_many(matchable)
+            vocabulary.extend(words)
             # The prose only counts as a set of terms, so it is read in one go.
             described = [self._analyse("\n".join(descriptive), vocabulary)]
             weights = self._term_strengths(analysed, described)
@@ -386,23 +413,43 @@ class Matcher:
         self._common = {t for t, df in document_frequency.items() if df > max(8, count // 2)}
         self._section_terms = strong
         self._title_terms = [list(dict.fromkeys(analysed[0])) for analysed in phrase_terms]
-        self._aspects = [self._aspect_profile(analysed) for analysed in phrase_terms]
         # The qualifiers ("senior", "mid") each title names: what the section is about.
+        subjects = self._lexicon.subjects
         self._subjects = [
-            self._lexicon.subjects.intersection(self._text.split_words(s.title)) for s in sections
+            subjects.intersection(self._text.split_words(s.title))
+            if any(q in s.title.lower() for q in subjects)
+            else frozenset()
+            for s in sections
         ]
-        self._phrases = [self._phrases_of(analysed) for analysed in phrase_terms]
-        self._phrase_texts = [[p.sorted_text for p in phrases] for phrases in self._phrases]
-        self._phrases_with_term: list[dict[str, list[int]]] = []
-        for phrases in self._phrases:
+        # Each section's phrase index is made the first time the section is scored: a large
+        # knowledge base is built quickly, and a question only ever scores its shortlist.
+        self._phrase_terms = phrase_terms
+        self._prepared: dict[int, _Prepared] = {}
+        if count <= EAGER_SECTIONS:
+            for index in range(count):
+                self._prepare(index)
+        self._index_of = {s.id: i for i, s in enumerate(sections)}
+
+    # -- build ------------------------------------------------------------------------------
+
+    def _prepare(self, index: int) -> _Prepared:
+        """A section's phrases, their term index and its aspect profile (made once)."""
+        prepared = self._prepared.get(index)
+        if prepared is None:
+            analysed = self._phrase_terms[index]
+            phrases = self._phrases_of(analysed)
             where: defaultdict[str, list[int]] = defaultdict(list)
             for number, candidate in enumerate(phrases):
                 for term in candidate.terms:
                     where[term].append(number)
-            self._phrases_with_term.append(dict(where))
-        self._index_of = {s.id: i for i, s in enumerate(sections)}
-
-    # -- build ------------------------------------------------------------------------------
+            prepared = _Prepared(
+                phrases,
+                [p.sorted_text for p in phrases],
+                dict(where),
+                self._aspect_profile(analysed),
+            )
+            self._prepared[index] = prepared
+        return prepared
 
     def _phrases_of(self, analysed: list[list[str]]) -> list[_Phrase]:
         idf = self._idf.__getitem__
@@ -518,13 +565,19 @@ class Matcher:
 
     def _aspect_profile(self, analysed: list[list[str]]) -> dict[str, float]:
         """Share of a section's own phrases asking each aspect: what the section answers."""
-        phrases = [set(p) for p in analysed if p]
+        phrases = [p for p in analysed if p]
         if not phrases:
             return {}
-        return {
-            name: sum(bool(p & terms) for p in phrases) / len(phrases)
-            for name, terms in self._lexicon.asks.items()
-        }
+        asks = self._lexicon.asks
+        every = frozenset().union(*asks.values())
+        hits = dict.fromkeys(asks, 0)
+        for phrase in phrases:
+            if every.isdisjoint(phrase):
+                continue
+            for name, terms in asks.items():
+                if not terms.isdisjoint(phrase):
+                    hits[name] += 1
+        return {name: hit / len(phrases) for name, hit in hits.items()}
 
     # -- reading the question ---------------------------------------------------------------
 
@@ -534,7 +587,7 @@ class Matcher:
         clauses: list[_Clause] = []
         marks: list[bool] = []  # whether each clause is itself a question
         budget = MAX_QUERY_WORDS
-        for piece in _CLAUSE_BREAK.split(cleaned):
+        for piece in _CLAUSE_BREAK.split(_DOTTED.sub(r"\1", cleaned)):
             if budget <= 0:
                 break
             raw_words = self._text.split_words(piece)[:budget]
@@ -563,7 +616,7 @@ class Matcher:
                 _Clause(c.words, c.background or not m, c.names)
                 for c, m in zip(clauses, marks, strict=True)
             ]
-        if not any(self._has_content(c.words) for c in clauses if not c.background):
+        if not any(self._asks_something(c.words) for c in clauses if not c.background):
             # Nothing is asked outside the background ("i'd like to become a TPM. how would you
             # suggest i go about it?"): the background is the question.
             clauses = [_Clause(c.words, False, c.names) for c in clauses]
@@ -621,6 +674,23 @@ class Matcher:
                     idf = self._unknown_idf
                 weights[term] = max(weights.get(term, 0.0), idf * factor)
         focus_terms = set(self._text.terms(focus))
+        subjects = self._subjects_named(focus)
+        if not subjects:
+            # "I'm joining as a *mid-level TPM*, what will my responsibilities be?": the level the
+            # asker holds (a qualifier right before the role) is what the question is about.
+            subjects = frozenset(
+                w
+                for c in clauses
+                if c.background
+                for w, after in zip(c.words, c.words[1:], strict=False)
+                if after == tx.ROLE_TERM and w in self._lexicon.subjects
+            )
+            for subject in subjects:
+                for term in self._text.terms([subject]):
+                    if term in self._idf:
+                        weights[term] = self._idf[term]
+                        focus_terms.add(term)
+                        background.discard(term)
         self._cap_background(weights, focus_terms)
         path = self._lexicon.asks.get("path", frozenset())
         if (
@@ -654,6 +724,16 @@ class Matcher:
         if measures_other:
             focus_terms.discard(HOW_MUCH)
         own_asks = frozenset(n for n, t in self._lexicon.asks.items() if t & focus_terms)
+        if len(subjects) == 1:
+            # "what changes now that I'm a *senior* TPM?" asks about that level, not about levels
+            # in general: the qualifier says which level, so it is not a question about levels;
+            # "what does a senior TPM do differently?" compares it with the others, which is
+            # what that level's own section describes.
+            own_asks -= {"level"}
+            if tx.PM_TERM not in weights and COMPARE_TERM in weights:
+                own_asks -= {"comparison"}
+                total -= weights.pop(COMPARE_TERM)
+                terms.remove(COMPARE_TERM)
         return _Query(
             terms=terms,
             weights=weights,
@@ -661,13 +741,27 @@ class Matcher:
             # Fuzzy matching compares the question itself, not the asker's story around it.
             text=" ".join(sorted(t for t in terms if t in focus_terms or t not in background)),
             names_role=names_role,
+            compares_pm=COMPARE_TERM in weights and {tx.PM_TERM, tx.ROLE_TERM} <= focus_terms,
             names_other_role=names_other_role,
             unknown_share=sum(weights[t] for t in unknown) / max(total, 1e-9),
             asks=own_asks | frozenset(asks),
-            subjects=self._lexicon.subjects.intersection(focus),
+            subjects=subjects,
             names=tuple(n for c in clauses if not c.background for n in c.names),
             # Numbers become one placeholder, so the word list can say "nnn years".
             focus=f" {' '.join(NUMBER if w.isdigit() else w for w in focus)} ",
+        )
+
+    def _subjects_named(self, focus: list[str]) -> frozenset[str]:
+        """The qualifiers a question names as its subject ("senior"), but not a degree asked
+        about ("how senior is a TPM?", "which one is more senior?")."""
+        subjects = self._lexicon.subjects
+        return frozenset(
+            w
+            for i, w in enumerate(focus)
+            if w in subjects
+            and not (i and focus[i - 1] in _DEGREE_WORDS)
+            # "as a senior developer, ..." is about another job's level
+            and not (i + 1 < len(focus) and _other_role_is_subject(focus, i + 1))
         )
 
     @staticmethod
@@ -689,7 +783,9 @@ class Matcher:
         at = focus.index(HOW_MUCH)
         following = self._text.terms(focus[at + 1 : at + 3])
         pay = self._lexicon.asks.get("pay", frozenset())
-        if any(t in self._idf and t not in pay and t != tx.ROLE_TERM for t in following):
+        # Something else the guide knows ("how much coding") or never mentions ("kitni chhutti",
+        # how much leave) is measured, not pay.
+        if any(t not in pay and t != tx.ROLE_TERM for t in following):
             del weights[HOW_MUCH]
             return True
         return False
@@ -720,11 +816,12 @@ class Matcher:
     def _score(self, index: int, query: _Query) -> float:
         weights = self._section_terms[index]
         coverage = sum(w * weights.get(t, 0.0) for t, w in query.weights.items()) / query.total
-        phrases = self._phrases[index]
+        prepared = self._prepared.get(index) or self._prepare(index)
+        phrases = prepared.phrases
         # IDF weight each phrase shares with the question, via the section's term -> phrases
         # index, so only phrases that share a term are visited.
         shared: dict[int, float] = {}
-        where = self._phrases_with_term[index]
+        where = prepared.where
         for term, weight in query.weights.items():
             for number in where.get(term, ()):
                 shared[number] = shared.get(number, 0.0) + weight
@@ -735,10 +832,10 @@ class Matcher:
                 phrase = value
         # Both sides are pre-sorted, so a plain ratio equals rapidfuzz's token_sort_ratio
         # without re-splitting and re-sorting every phrase on every question.
-        best = process.extractOne(query.text, self._phrase_texts[index], scorer=fuzz.ratio)
+        best = process.extractOne(query.text, prepared.texts, scorer=fuzz.ratio)
         fuzzy = best[1] if best else 0.0
         score = 100 * (W_COVERAGE * coverage + W_PHRASE * phrase + W_FUZZY * fuzzy / 100)
-        aspect = self._aspects[index]
+        aspect = prepared.aspects
         share = 0.0
         for asked in query.asks:
             share = max(share, aspect.get(asked, 0.0))
@@ -746,7 +843,16 @@ class Matcher:
             share += SUBJECT_SHARE
         # The bonus shrinks as the score nears 100, so scores stay on one 0-100 scale and a
         # perfect textual match is never overtaken by the aspect alone.
-        return score + share * ASPECT_BONUS * (100 - score) / 100
+        score += share * ASPECT_BONUS * (100 - score) / 100
+        if query.compares_pm and tx.PM_TERM not in weights:
+            # "who does a PM work with compared to a TPM?" compares the two roles: a section
+            # that never speaks of product managers is a step behind.
+            score *= SUBJECT_OTHERS
+        if len(query.subjects) == 1 and not query.subjects & self._subjects[index]:
+            # One level named: a section about another level, or about none, is a step behind
+            # one about that level, even when both match its words perfectly.
+            score *= SUBJECT_OTHERS
+        return score
 
     def _rank(self, query: _Query) -> list[tuple[int, float]]:
         if not query.terms:
@@ -979,7 +1085,7 @@ class Matcher:
         own_ranked = self._rank(own)
         own_status = self._plain_status(own_ranked, own)
         inherited = frozenset(
-            name for name, share in self._aspects[previous].items() if share >= 0.3
+            name for name, share in self._prepare(previous).aspects.items() if share >= 0.3
         )
         context = self._query(clauses, self._title_terms[previous], inherited)
         # What the earlier answer was about counts for the gaps too: "how much do they earn?"
@@ -989,7 +1095,11 @@ class Matcher:
         target: int | None = None
         close = [i for i, score in own_ranked if score >= own_ranked[0][1] - ANSWER_MARGIN]
         named = [i for i, _ in own_ranked[:3] if own.subjects & self._subjects[i]]
-        if named:
+        if named and own.asks - {"level"}:
+            # It names a level and asks something of its own ("aur senior ki salary?"): the
+            # ranking and the gaps decide, so a level the guide gives no pay for is said so.
+            target = None
+        elif named:
             # It names a level among its best candidates ("what about senior?"): that level.
             target = named[0]
         elif (

@@ -40,7 +40,6 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
         (r"\bcross[- ]?functional\b", " crossfunctional "),
         (r"\bc[- ]?(?:level|suite)\b", " executive "),
         (r"\bstock[- ]options?\b", " stock "),
-        (r"\bhow much\b", " howmuch "),
         (r"\b(?:in charge of|accountable for|the owner of)\b", " own "),
         (
             r"\b(?:get|gets|getting|got|break|breaking|move|moving|switch|switching|transition|"
@@ -227,28 +226,75 @@ def plain_words(text: str) -> list[str]:
 #: One search that tells whether any multi-word rewrite applies at all: most texts of a large
 #: knowledge base match none, and one search costs far less than trying every rewrite.
 _ANY_PHRASE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _PHRASES))
-#: Fragments at least one of which every pattern in _PHRASES contains: a cheaper first test.
-_PHRASE_FRAGMENTS = re.compile(
-    r"manag|tech|t\.p\.m|p\.m|vice|mid|day|cross|level|suite|stock|how|charge|accountable"
-    r"|owner|get|got|break|mov|switch|transition|pivot|shift"
+_PHRASE_VERBS = (
+    "get gets getting got break breaking move moving switch switching transition transitioning "
+    "pivot pivoting shift shifting"
+).split()
+#: The words a match of a _PHRASES pattern can start with (exactly), and the starts of words
+#: that can begin one: a text with neither in any of its words (or parts of words between
+#: apostrophes and full stops) needs no pattern at all. Keep in step with _PHRASES.
+_PHRASE_WORDS = frozenset(
+    [
+        "mid",
+        "day",
+        "cross",
+        "stock",
+        "vice",
+        "product",
+        "c",
+        "charge",  # in charge of
+        "accountable",
+        "owner",  # the owner of
+        *_PHRASE_VERBS,
+        *(v + p for v in _PHRASE_VERBS for p in ("in", "into", "to", "towards")),
+    ]
 )
-#: word -> whether it contains a fragment; looked up per word, since a large knowledge base has
-#: far fewer distinct words than words, and one regex search per text costs more.
-_FRAGMENT_WORDS: dict[str, bool] = {}
+_PHRASE_STARTS = (
+    "tech",
+    "t.p.m",
+    "p.m",
+    "midlevel",
+    "midlvl",
+    "midsenior",
+    "crossfunctional",
+    "productmanag",
+    "clevel",
+    "csuite",
+)
+#: Words known to start like a match, and words known not to: a text is checked with set
+#: operations (a large knowledge base has far fewer distinct words than words, and one regex
+#: search per text costs more).
+_STARTING_WORDS: set[str] = set()
+_PLAIN_WORDS: set[str] = set()
+#: Rewrites that are plain word sequences, applied with the word list's phrases (by first word)
+#: rather than as patterns.
+BUILT_IN_PHRASES = {"how much": "howmuch"}
+
+
+def _may_start_phrase(word: str) -> bool:
+    if word in _PHRASE_WORDS or word.startswith(_PHRASE_STARTS):
+        return True
+    if "." not in word and "'" not in word and "’" not in word:
+        return False
+    return any(
+        part in _PHRASE_WORDS or part.startswith(_PHRASE_STARTS)
+        for part in re.split(r"[.'’]", word)[1:]
+    )
 
 
 def _may_need_phrases(words: list[str]) -> bool:
     """Whether any _PHRASES pattern could match these words (never False when one could)."""
-    memo = _FRAGMENT_WORDS
-    for word in words:
-        hit = memo.get(word)
-        if hit is None:
-            hit = bool(_PHRASE_FRAGMENTS.search(word))
-            if len(memo) < 200_000:
-                memo[word] = hit
-        if hit:
-            return True
-    return False
+    distinct = set(words)
+    if not distinct.isdisjoint(_STARTING_WORDS):
+        return True
+    found = False
+    for word in distinct.difference(_PLAIN_WORDS):
+        if _may_start_phrase(word):
+            _STARTING_WORDS.add(word)
+            found = True
+        elif len(_PLAIN_WORDS) < 400_000:
+            _PLAIN_WORDS.add(word)
+    return found
 
 
 _DUTY_FOLLOWERS = frozenset(
@@ -257,6 +303,10 @@ _DUTY_FOLLOWERS = frozenset(
     """.split()
 )
 _ASKER = frozenset(["i", "we", "you", "me", "my", "our"])
+#: A word no text contains, put between texts analysed in one go (`analyse_many`): no rewrite,
+#: phrase or duty reading crosses it, and it is its own term.
+SEPARATOR = "0sep0"
+_SEPARATOR = frozenset([SEPARATOR])
 
 
 def _main_verb_do(words: list[str], index: int) -> bool:
@@ -265,14 +315,36 @@ def _main_verb_do(words: list[str], index: int) -> bool:
 
     Not when it is an auxiliary ("how do I ...") or the asker's own plan ("what should I do?").
     """
-    if index + 1 < len(words) and words[index + 1] not in _DUTY_FOLLOWERS:
+    if index + 1 < len(words) and words[index + 1] not in _DUTY_FOLLOWERS | _SEPARATOR:
         return False
     for back in range(index - 1, -1, -1):
+        if words[back] == SEPARATOR:
+            return False
         if words[back] in ("do", "does", "did") or (
             words[back] == "what" and words[index] == "does"
         ):
             return not _ASKER.intersection(words[back + 1 : index])
     return False
+
+
+class _TermMemo(dict[str, str]):
+    """word -> its matching term, or "" for filler and bare numbers: the per-word half of
+    `Normaliser.terms`, worked out once per distinct word. Not pickled (it refills itself)."""
+
+    __slots__ = ("stopwords",)
+
+    def __init__(self, stopwords: frozenset[str]) -> None:
+        super().__init__()
+        self.stopwords = stopwords
+
+    def __missing__(self, word: str) -> str:
+        term = "" if word in self.stopwords or word.isdigit() else stem(word)
+        if len(self) < 200_000:
+            self[word] = term
+        return term
+
+    def __reduce__(self) -> tuple[type[_TermMemo], tuple[frozenset[str]]]:
+        return (_TermMemo, (self.stopwords,))
 
 
 class Normaliser:
@@ -282,7 +354,7 @@ class Normaliser:
     never on a cached start-up. The knowledge base and questions both go through it.
     """
 
-    __slots__ = ("filler", "phrases", "rewritten", "stopwords", "words")
+    __slots__ = ("filler", "memo", "phrases", "rewritten", "stopwords", "words")
 
     phrases: dict[str, tuple[tuple[str, str], ...]]
 
@@ -297,12 +369,14 @@ class Normaliser:
         # "kaise bante hain" wins over "bante hain"; filed under their first word, so a text
         # only tries the phrases that can start at one of its words.
         by_head: dict[str, list[tuple[str, str]]] = {}
-        for k, v in sorted((phrases or {}).items(), key=lambda kv: -len(kv[0])):
+        every = {**BUILT_IN_PHRASES, **(phrases or {})}
+        for k, v in sorted(every.items(), key=lambda kv: -len(kv[0])):
             head = k.split()[0] if k.split() else k
             by_head.setdefault(head, []).append((f" {k} ", f" {v} "))
         self.phrases = {head: tuple(found) for head, found in by_head.items()}
         self.filler = filler
         self.stopwords: frozenset[str] = STOPWORDS | filler
+        self.memo = _TermMemo(self.stopwords)
         #: Words that send a text down the full pipeline: rewritten words and the first words
         #: of rewritten phrases.
         self.rewritten = frozenset([*self.words, *self.phrases])
@@ -314,13 +388,21 @@ class Normaliser:
 
     def _rewrite(self, words: list[str]) -> list[str]:
         text = f" {' '.join(words)} "
-        for head in dict.fromkeys(w for w in words if w in self.phrases):  # in reading order
-            for phrase, replacement in self.phrases[head]:
-                if phrase in text:
-                    text = text.replace(phrase, replacement)
-        pieces = text.split()
-        text = " ".join(map(self.words.get, pieces, pieces))
-        if _may_need_phrases(text.split()) and _ANY_PHRASE.search(text):
+        found = self.phrases.keys() & words
+        if found:
+            # In reading order when there are several.
+            heads = found if len(found) == 1 else dict.fromkeys(w for w in words if w in found)
+            for head in heads:
+                for phrase, replacement in self.phrases[head]:
+                    if phrase in text:
+                        text = text.replace(phrase, replacement)
+            pieces = text.split()
+        else:
+            pieces = words
+        get = self.words.get
+        pieces = list(map(get, pieces, pieces))
+        text = " ".join(pieces)
+        if _may_need_phrases(pieces) and _ANY_PHRASE.search(text):
             for pattern, replacement in _PHRASES:
                 text = pattern.sub(replacement, text)
         return text.split()  # every piece is already a word: rewrites only put words in
@@ -334,15 +416,17 @@ class Normaliser:
 
     def terms(self, words: list[str]) -> list[str]:
         """Map canonical words to matching terms: drop filler, stem, and mark duty questions."""
-        stopwords = self.stopwords
-        known = _STEMS.get
+        term = self.memo.__getitem__
         if "do" not in words and "does" not in words:  # the common case, without the loop
-            return [known(w) or stem(w) for w in words if w not in stopwords and not w.isdigit()]
+            return list(filter(None, map(term, words)))
         duty = {i for i, w in enumerate(words) if w in ("do", "does") and _main_verb_do(words, i)}
+        if not duty:
+            return list(filter(None, map(term, words)))
+        # Filler and bare numbers ("1)", "2)" number a list) have the empty term.
         return [
-            DUTIES_TERM if i in duty else known(w) or stem(w)
-            for i, w in enumerate(words)
-            if i in duty or (w not in stopwords and not w.isdigit())  # "1)", "2)" number a list
+            DUTIES_TERM if i in duty else t
+            for i, t in enumerate(map(term, words))
+            if t or i in duty
         ]
 
     def analyse(self, text: str) -> list[str]:
@@ -362,3 +446,13 @@ class Normaliser:
         # split_words has already rewritten every word, so canonical_words would change nothing.
         split = self._rewrite(words)
         return split, self.terms(split)
+
+    def analyse_many(self, texts: list[str]) -> tuple[list[str], list[list[str]]]:
+        """`analyse_words` for several trusted texts at once (one pass costs far less than one
+        per text): all their words, and each text's terms."""
+        words, terms = self.analyse_words(f" {SEPARATOR} ".join(texts))
+        # Cut the terms at the separators with string operations rather than a loop.
+        out = [part.split() for part in " ".join(terms).split(SEPARATOR)]
+        if len(out) != len(texts):  # a text contained the separator itself: one by one
+            return words, [self.analyse(text) for text in texts]
+        return [w for w in words if w != SEPARATOR], out
