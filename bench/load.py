@@ -222,42 +222,69 @@ def signed_mention(index: int, run: str, every: int = 0) -> tuple[bytes, dict[st
     return body.encode(), headers
 
 
+#: With --retries, every this many events is delivered again, as Slack's retry, to another
+#: instance than the first delivery.
+RETRY_EVERY = 10
+
+
 def send_all(
-    port: int, total: int, concurrency: int, run: str, every: int = 0
+    ports: list[int],
+    total: int,
+    concurrency: int,
+    run: str,
+    every: int = 0,
+    retries: bool = False,
 ) -> tuple[list[float], int, float]:
-    """Send `total` mentions from `concurrency` keep-alive connections; latencies in ms."""
+    """Send `total` events from `concurrency` keep-alive connections, spread over the instances'
+    `ports`; with `retries`, some events again to another instance. Latencies in ms."""
     latencies: list[float] = []
     failures = 0
     lock = threading.Lock()
     next_index = iter(range(total))
 
-    def worker() -> None:
+    def worker(number: int) -> None:
         nonlocal failures
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for port in ports]
+        home = number % len(ports)
+
+        def post(which: int, body: bytes, headers: dict[str, str]) -> None:
+            nonlocal failures
+            started = time.perf_counter()
+            try:
+                connections[which].request("POST", "/slack/events", body, headers)
+                response = connections[which].getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                connections[which].close()
+                connections[which] = http.client.HTTPConnection(
+                    "127.0.0.1", ports[which], timeout=30
+                )
+                status = 0
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                failures += status != 200
+
         while True:
             with lock:
                 index = next(next_index, None)
             if index is None:
                 break
             body, headers = signed_mention(index, run, every)
-            started = time.perf_counter()
-            try:
-                connection.request("POST", "/slack/events", body, headers)
-                response = connection.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException):
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                status = 0
-            elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                latencies.append(elapsed)
-                failures += status != 200
-        connection.close()
+            post(home, body, headers)
+            if retries and index % RETRY_EVERY == 0:
+                retry = {
+                    **headers,
+                    "X-Slack-Retry-Num": "1",
+                    "X-Slack-Retry-Reason": "http_timeout",
+                }
+                post((home + 1) % len(ports), body, retry)
+        for connection in connections:
+            connection.close()
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -315,26 +342,33 @@ def run_one(
     settle: float,
     run: str,
     every: int = 0,
+    instances: int = 1,
+    retries: bool = False,
 ) -> Result:
     api, api_url = start_fake_api(throttle)
-    with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as log:
-        log_path = log.name
+    log_paths = []
+    for _ in range(instances):
+        with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as log:
+            log_paths.append(log.name)
+    servers: list[tuple[subprocess.Popen, int]] = []
     try:
-        server, port = start_server(command, api_url, log_path)
-        try:
-            latencies, non_200, elapsed = send_all(port, total, concurrency, run, every)
-            expected = expected_replies(total, run, every)
-            stats = wait_for_replies(api_url, expected, settle)
-            rss = peak_rss_mb(server.pid)
-        finally:
+        servers = [start_server(command, api_url, path) for path in log_paths]
+        ports = [port for _, port in servers]
+        latencies, non_200, elapsed = send_all(ports, total, concurrency, run, every, retries)
+        expected = expected_replies(total, run, every)
+        stats = wait_for_replies(api_url, expected, settle)
+        rss = sum(peak_rss_mb(server.pid) for server, _ in servers)
+    finally:
+        for server, _ in servers:
             server.terminate()
             server.wait(timeout=60)
-    finally:
         api.terminate()
         api.wait(timeout=10)
     delivered = stats["delivered"]
-    log_text = Path(log_path).read_text(errors="replace")
-    os.unlink(log_path)
+    log_text = ""
+    for path in log_paths:
+        log_text += Path(path).read_text(errors="replace")
+        os.unlink(path)
     latencies.sort()
     return Result(
         acks_per_second=len(latencies) / elapsed,
@@ -379,6 +413,17 @@ def main() -> None:
         help="tpm-bot's store: a new SQLite file (default) or a new PostgreSQL database on "
         "$TPM_BOT_BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432/test)",
     )
+    parser.add_argument(
+        "--instances",
+        type=int,
+        default=1,
+        help="run this many servers of each app, sharing the store, events spread over them",
+    )
+    parser.add_argument(
+        "--retries",
+        action="store_true",
+        help=f"deliver every {RETRY_EVERY}th event again, as a retry, to another instance",
+    )
     args = parser.parse_args()
     every = 5 if args.follow_ups else 0
     url, cleanup = bench_database(args.database)
@@ -397,15 +442,27 @@ def main() -> None:
         else f"{len(cores)} cores shared"
     )
     print(
-        f"N={args.n} mentions at C={args.c} concurrent connections, loopback, {placement}, "
-        f"store: {args.database}"
+        f"N={args.n} events at C={args.c} concurrent connections, loopback, {placement}, "
+        f"store: {args.database}, instances: {args.instances}"
+        + (", a fifth follow-ups" if every else "")
+        + (f", every {RETRY_EVERY}th event retried on another instance" if args.retries else "")
     )
     for throttle, title in (
         (0, "Healthy Slack API"),
         (8, "Slack API throttling 1 in 8 first posts (429, Retry-After: 1)"),
     ):
         results = [
-            run_one(command, args.n, args.c, throttle, args.settle, f"{name}{throttle}", every)
+            run_one(
+                command,
+                args.n,
+                args.c,
+                throttle,
+                args.settle,
+                f"{name}{throttle}",
+                every,
+                args.instances,
+                args.retries,
+            )
             for name, command in (("t", ours), ("b", bare))
         ]
         print_table(title, *results)
