@@ -76,6 +76,11 @@ class SkipRedeliveredEvents(Middleware):
         self.events = events
         self.recent = recent or RecentEvents()
 
+    def note(self, event_id: str) -> bool:
+        """A first delivery: answered here; noted in the store for retries to find."""
+        assert self.events is not None
+        return self.events.note(event_id)
+
     def claim(self, event_id: str) -> bool:
         """Whether this instance answers the event: the first to take it in the store does (or
         this one, if the store cannot be reached). Called in the reply thread."""
@@ -97,5 +102,6 @@ class SkipRedeliveredEvents(Middleware):
             log.info("kind=retry event_id=%s decision=skipped", event_id)
             return BoltResponse(status=200, body="")
         if event_id and self.events is not None:
-            req.context[CLAIM] = Claim(event_id, self.claim)
+            retried = (req.headers.get("x-slack-retry-num") or [""])[0]
+            req.context[CLAIM] = Claim(event_id, self.claim if retried else self.note)
         return next()

@@ -111,10 +111,12 @@ class Store:
 
     def flush(self) -> None:
         """Write what is queued now (it would be written within a tick anyway)."""
+        self.events.writer.flush()
         self.questions.writer.flush()
         self.conversations.writer.flush()
 
     def close(self) -> None:
+        self.events.writer.close()
         self.questions.writer.close()
         self.conversations.writer.close()
         self.engine.dispose()
