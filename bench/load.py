@@ -271,24 +271,33 @@ def send_all(
                 index = next(next_index, None)
             if index is None:
                 break
-            body, headers = signed_mention(index, run, every)
-            post(home, body, headers)
-            if retries and index % RETRY_EVERY == 0:
+            if index >= total:  # a retry, sent as Slack does: later, to another instance
+                body, headers = signed_mention(index - total, run, every)
                 retry = {
                     **headers,
                     "X-Slack-Retry-Num": "1",
                     "X-Slack-Retry-Reason": "http_timeout",
                 }
                 post((home + 1) % len(ports), body, retry)
+                continue
+            body, headers = signed_mention(index, run, every)
+            post(home, body, headers)
         for connection in connections:
             connection.close()
 
+    def run_workers() -> None:
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
     started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_workers()
+    if retries:
+        time.sleep(1.0)  # Slack retries a delivery seconds later at the earliest
+        next_index = iter(range(total, 2 * total, RETRY_EVERY))
+        run_workers()
     return latencies, failures, time.perf_counter() - started
 
 
