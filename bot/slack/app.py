@@ -9,8 +9,11 @@ from concurrent.futures import Executor
 from typing import TYPE_CHECKING
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.error import BoltError, BoltUnhandledRequestError
 from slack_bolt.logger import get_bolt_logger
+from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -32,12 +35,27 @@ if TYPE_CHECKING:
 #: connection error).
 WEB_API_TIMEOUT = 10
 
+#: The bot scopes an installation asks for: manifest.yml's (tests/test_manifest.py checks).
+BOT_SCOPES = (
+    "app_mentions:read",
+    "assistant:write",
+    "channels:history",
+    "chat:write",
+    "commands",
+    "groups:history",
+    "im:history",
+)
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+
 log = logging.getLogger("tpm_bot")
 
 
 def web_client(settings: Settings) -> WebClient:
+    """The app's Web API client: with the bot token in single-workspace mode; without a token
+    in OAuth mode, where each request gets its workspace's token."""
     return WebClient(
-        token=settings.bot_token,
+        token=None if settings.oauth else settings.bot_token,
         base_url=settings.api_url or WebClient.BASE_URL,
         timeout=WEB_API_TIMEOUT,
         retry_handlers=[
@@ -82,11 +100,13 @@ def build_app(
     get_bolt_logger(App).addFilter(
         lambda record: "token` will be unused" not in record.getMessage()
     )
+    oauth = oauth_settings(settings, store) if settings.oauth else None
     try:
         with quiet_libraries():  # auth.test's connection retries are not the admin's business
             app = App(
                 signing_secret=settings.signing_secret or "not-used",
                 client=web_client(settings),
+                oauth_settings=oauth,
                 process_before_response=False,
                 listener_executor=replies,
                 request_verification_enabled=False,
@@ -133,6 +153,59 @@ def build_app(
     listeners.register(app, holder, settings, conversations, store)
     set_library_levels(settings.log_level)
     return app
+
+
+def oauth_settings(settings: Settings, store: Store | None) -> OAuthSettings:
+    """Bolt's OAuth flow (GET /slack/install, GET /slack/oauth_redirect) with the installation
+    and state stores in the store's database, tokens encrypted with TPM_BOT_ENCRYPTION_KEY.
+
+    Each request is authorized with its workspace's bot token, found by team id (bot-only: the
+    app asks for no user scopes); auth.test's answer for a token is cached, so an event costs
+    one indexed read, not a call to Slack as well."""
+    if store is None:
+        raise StartupError(["installs in many workspaces need the database (DATABASE_URL)"])
+    installations = store.installations or store.enable_installations(
+        settings.client_id, settings.encryption_key
+    )
+    oauth = OAuthSettings(
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        scopes=list(BOT_SCOPES),
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        installation_store=installations.installation_store,
+        installation_store_bot_only=True,
+        state_store=installations.state_store,
+        callback_options=CallbackOptions(success=_installed, failure=_not_installed),
+        logger=log,
+    )
+    oauth.authorize = InstallationStoreAuthorize(
+        logger=log,
+        installation_store=installations.installation_store,
+        bot_only=True,
+        cache_enabled=True,
+    )
+    return oauth
+
+
+def _installed(args: SuccessArgs) -> BoltResponse:
+    log.info("kind=oauth decision=installed team=%s", _safe_id(args.installation.team_id or "-"))
+    return args.default.success(args)
+
+
+def _not_installed(args: FailureArgs) -> BoltResponse:
+    log.warning(
+        "kind=oauth decision=refused reason=%s status=%d",
+        _safe_id(args.reason),
+        args.suggested_status_code,
+    )
+    return args.default.failure(args)
+
+
+def oauth_paths(app: App) -> tuple[str, ...]:
+    """The paths the HTTP door hands to Bolt unsigned: the OAuth flow's, in OAuth mode."""
+    flow = app.oauth_flow
+    return (flow.install_path, flow.redirect_uri_path) if flow is not None else ()
 
 
 def request_context(body: dict) -> str:

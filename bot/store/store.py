@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -15,6 +16,9 @@ from bot.store.events import EventLog
 from bot.store.feedback import FeedbackLog
 from bot.store.migrate import upgrade
 from bot.store.questions import QuestionLog
+
+if TYPE_CHECKING:
+    from bot.store.installations import Installations
 
 log = logging.getLogger("tpm_bot")
 
@@ -40,6 +44,15 @@ class Store:
         self.conversations = SqlConversations(engine, self.health)
         #: Whether the schema is known to be current (else the next purge migrates first).
         self.migrated = False
+        #: Workspaces' installations and OAuth states, in OAuth mode (see enable_installations).
+        self.installations: Installations | None = None
+
+    def enable_installations(self, client_id: str, key: str) -> Installations:
+        """Keep the installations of app `client_id` here, their tokens encrypted with `key`."""
+        from bot.store.installations import Installations  # slack_sdk's OAuth stores: OAuth only
+
+        self.installations = Installations(client_id, self.engine, key, self.health)
+        return self.installations
 
     @classmethod
     def open(
@@ -74,15 +87,21 @@ class Store:
         if not self.migrated:
             self.upgrade()
         kept_since = time.time() - self.retention_days * 86400
-        return {
+        purged = {
             "events": self.events.purge(),
             "feedback": self.feedback.purge(kept_since),
             "questions": self.questions.purge(kept_since),
             "conversations": self.conversations.purge(),
         }
+        if self.installations is not None:
+            purged["oauth_states"] = self.installations.purge()
+        return purged
 
     def forget_team(self, team: str) -> None:
-        """Delete everything kept about one workspace (it uninstalled the app)."""
+        """Delete everything kept about one workspace (it uninstalled the app or revoked its
+        tokens): its installation first, so its token is gone even if the rest fails."""
+        if self.installations is not None:
+            self.installations.forget_team(team)
         self.feedback.forget_team(team)
         self.questions.forget_team(team)
         self.conversations.forget_team(team)
