@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from bot.core.holder import KnowledgeHolder
 from bot.settings import Settings, StartupError, load_settings
+from bot.slack.installations import Installations, enable_installations
 
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "test-client-secret-0000"
@@ -86,7 +87,7 @@ def test_install_answer_with_the_workspace_token_then_uninstall(slack, matcher, 
         assert len(slack.calls_to("oauth.v2.access")) == 1
         token = slack.token_of("T2")
         installations = store.installations
-        assert installations is not None
+        assert isinstance(installations, Installations)
         found = installations.installation_store.find_bot(enterprise_id=None, team_id="T2")
         assert found is not None and found.bot_token == token
         bot.wait_for_output("kind=oauth decision=installed team=T2")
@@ -172,6 +173,8 @@ def test_an_install_slack_refuses_is_not_stored(slack, matcher) -> None:
             "/slack/oauth_redirect", f"code=bogus&state={state}", {"Cookie": f"{COOKIE}={state}"}
         )
         assert status == 401
+        bot.wait_for_output("kind=oauth decision=refused reason=invalid_code status=401")
+        assert "bogus" not in bot.output, "the code is not logged"
         installations = bot.store.installations
         assert installations.installation_store.find_bot(enterprise_id=None, team_id="T5") is None
     finally:
@@ -189,10 +192,11 @@ def test_a_key_that_did_not_save_the_token_finds_no_installation(store_at) -> No
 
     store = store_at()
     store.upgrade()
-    saving = store.enable_installations(CLIENT_ID, KEY).installation_store
+    saving = enable_installations(store, CLIENT_ID, KEY).installation_store
     saving.save(Installation(app_id="A1", team_id="T6", user_id="U1", bot_token="xoxb-T6-secret"))
     assert saving.find_bot(enterprise_id=None, team_id="T6").bot_token == "xoxb-T6-secret"
-    other = store.enable_installations(CLIENT_ID, "another-key-000000000").installation_store
+    other = Installations(CLIENT_ID, store.engine, "another-key-0000000", store.health)
+    other = other.installation_store
     assert other.find_bot(enterprise_id=None, team_id="T6") is None
     assert other.find_installation(enterprise_id=None, team_id="T6") is None
 
@@ -200,7 +204,7 @@ def test_a_key_that_did_not_save_the_token_finds_no_installation(store_at) -> No
 def test_expired_states_are_purged(store_at) -> None:
     store = store_at()
     store.upgrade()
-    installations = store.enable_installations(CLIENT_ID, KEY)
+    installations = enable_installations(store, CLIENT_ID, KEY)
     installations.state_store.expiration_seconds = -1
     installations.state_store.issue()
     assert store.purge()["oauth_states"] == 1

@@ -81,6 +81,14 @@ def slack_refused(error: Exception, token_name: str, api_url: str | None) -> Sta
     )
 
 
+def _quiet_bolt(record: logging.LogRecord) -> bool:
+    """Drop Bolt's lines we replace: its warning that our client's token wins over
+    SLACK_BOT_TOKEN (the same token: noise), and its refused OAuth code, which quotes the code
+    (a credential, and text from the request); `_not_installed` logs the refusal instead."""
+    message = record.getMessage()
+    return "token` will be unused" not in message and "oauth.v2.access result" not in message
+
+
 def build_app(
     settings: Settings,
     holder: KnowledgeHolder,
@@ -97,9 +105,7 @@ def build_app(
     """
     # Bolt also reads SLACK_BOT_TOKEN itself, then warns that our client (which carries that same
     # token, plus the API URL, timeout and retry handlers) wins; that warning is only noise.
-    get_bolt_logger(App).addFilter(
-        lambda record: "token` will be unused" not in record.getMessage()
-    )
+    get_bolt_logger(App).addFilter(_quiet_bolt)
     oauth = oauth_settings(settings, store) if settings.oauth else None
     try:
         with quiet_libraries():  # auth.test's connection retries are not the admin's business
@@ -164,9 +170,9 @@ def oauth_settings(settings: Settings, store: Store | None) -> OAuthSettings:
     one indexed read, not a call to Slack as well."""
     if store is None:
         raise StartupError(["installs in many workspaces need the database (DATABASE_URL)"])
-    installations = store.installations or store.enable_installations(
-        settings.client_id, settings.encryption_key
-    )
+    from bot.slack.installations import enable_installations  # slack_sdk's SQL stores
+
+    installations = enable_installations(store, settings.client_id, settings.encryption_key)
     oauth = OAuthSettings(
         client_id=settings.client_id,
         client_secret=settings.client_secret,

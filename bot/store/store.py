@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,13 +17,18 @@ from bot.store.feedback import FeedbackLog
 from bot.store.migrate import upgrade
 from bot.store.questions import QuestionLog
 
-if TYPE_CHECKING:
-    from bot.store.installations import Installations
-
 log = logging.getLogger("tpm_bot")
 
 #: Seconds between purges of expired rows while the bot runs.
 PURGE_EVERY = 600
+
+
+class TeamInstallations(Protocol):
+    """Workspaces' installations kept in this database (bot.slack.installations, OAuth mode)."""
+
+    def forget_team(self, team: str) -> None: ...
+
+    def purge(self) -> int: ...
 
 
 class Store:
@@ -44,15 +49,8 @@ class Store:
         self.conversations = SqlConversations(engine, self.health)
         #: Whether the schema is known to be current (else the next purge migrates first).
         self.migrated = False
-        #: Workspaces' installations and OAuth states, in OAuth mode (see enable_installations).
-        self.installations: Installations | None = None
-
-    def enable_installations(self, client_id: str, key: str) -> Installations:
-        """Keep the installations of app `client_id` here, their tokens encrypted with `key`."""
-        from bot.store.installations import Installations  # slack_sdk's OAuth stores: OAuth only
-
-        self.installations = Installations(client_id, self.engine, key, self.health)
-        return self.installations
+        #: Workspaces' installations and OAuth states, in OAuth mode (the Slack layer sets it).
+        self.installations: TeamInstallations | None = None
 
     @classmethod
     def open(

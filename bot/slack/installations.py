@@ -1,7 +1,7 @@
 """Installs in many workspaces: slack_sdk's SQLAlchemy installation and OAuth state stores on
 the store's engine, with every token encrypted at rest.
 
-The tables are created by migration 0003 (never by `create_tables`). Tokens, refresh tokens
+The tables are created by the store's migration 0003 (never by `create_tables`). Tokens, refresh tokens
 and incoming-webhook URLs are written as `fernet:<token>`, encrypted with a key derived from
 TPM_BOT_ENCRYPTION_KEY, and decrypted when an installation is read: the database alone never
 yields a usable token. A row that the key cannot decrypt (another key wrote it) is treated as
@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store.database import Health
+from bot.store.store import Store
 
 log = logging.getLogger("tpm_bot")
 
@@ -180,3 +181,12 @@ class Installations:
 
     def purge(self) -> int:
         return self.state_store.purge()
+
+
+def enable_installations(store: Store, client_id: str, key: str) -> Installations:
+    """Keep the installations of app `client_id` in `store`, their tokens encrypted with `key`;
+    the store then deletes a workspace's installation when it forgets the workspace, and
+    purges expired OAuth states with its other expired rows."""
+    if not isinstance(store.installations, Installations):
+        store.installations = Installations(client_id, store.engine, key, store.health)
+    return store.installations
