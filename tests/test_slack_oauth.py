@@ -11,9 +11,9 @@ import re
 import time
 import urllib.error
 import urllib.request
-from http.cookiejar import CookieJar
 
 import pytest
+from databases import new_postgres_database
 from slack_harness import BotProcess, InProcessBot, mention, signed_post
 from sqlalchemy import text
 
@@ -122,6 +122,8 @@ def test_install_answer_with_the_workspace_token_then_uninstall(slack, matcher, 
         signed_post(bot, later, "application/json")
         bot.finish_replies()
         assert len(slack.calls_to("chat.postMessage")) == 1
+        assert "kind=not_installed team=T2 decision=ignored" in bot.output
+        assert "AuthorizeResult" not in bot.output
         assert token not in bot.output and CLIENT_SECRET not in bot.output
     finally:
         bot.close()
@@ -268,11 +270,27 @@ def test_serve_refuses_oauth_mode_without_the_key_in_one_line(slack) -> None:
 # The real server
 
 
-def test_serve_installs_and_answers_a_new_workspace_over_http(slack, database_url) -> None:
-    """`tpm-bot serve` in OAuth mode: a browser installs it (cookies kept by a cookie jar),
-    then an event from the new workspace is answered with that workspace's token."""
-    slack.reset()
-    bot = BotProcess(
+def install_over_http(base: str, team: str) -> None:
+    """A browser installs the app in `team` through a running `tpm-bot serve`."""
+    with urllib.request.urlopen(f"{base}/slack/install", timeout=10) as page:
+        body = page.read().decode()
+        cookie = page.headers["Set-Cookie"]
+    state = re.search(rf"{COOKIE}=([^;]+);", cookie).group(1)
+    assert f"state={state}" in html.unescape(body)
+    # The cookie is Secure (Slack redirects over HTTPS), so it is sent by hand over this HTTP.
+    request = urllib.request.Request(
+        f"{base}/slack/oauth_redirect?code=code-{team}&state={state}",
+        headers={"Cookie": f"{COOKIE}={state}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as done:
+        assert done.status == 200
+    with pytest.raises(urllib.error.HTTPError) as again:
+        urllib.request.urlopen(request, timeout=10)
+    assert again.value.code == 401, "a state is used once"
+
+
+def oauth_process(slack, database_url: str) -> BotProcess:
+    return BotProcess(
         "serve",
         slack.url,
         DATABASE_URL=database_url,
@@ -281,25 +299,16 @@ def test_serve_installs_and_answers_a_new_workspace_over_http(slack, database_ur
         SLACK_CLIENT_SECRET=CLIENT_SECRET,
         TPM_BOT_ENCRYPTION_KEY=KEY,
     )
+
+
+def test_serve_installs_and_answers_a_new_workspace_over_http(slack, database_url) -> None:
+    """`tpm-bot serve` in OAuth mode: a browser installs it, then an event from the new
+    workspace is answered with that workspace's token."""
+    slack.reset()
+    bot = oauth_process(slack, database_url)
     try:
         bot.wait_until_healthy()
-        jar = CookieJar()
-        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        with browser.open(f"{bot.base}/slack/install", timeout=10) as page:
-            body = page.read().decode()
-            cookie = page.headers["Set-Cookie"]
-        state = re.search(rf"{COOKIE}=([^;]+);", cookie).group(1)
-        assert f"state={state}" in html.unescape(body)
-        # The cookie is Secure (Slack redirects over HTTPS); this test server speaks HTTP.
-        request = urllib.request.Request(
-            f"{bot.base}/slack/oauth_redirect?code=code-T7&state={state}",
-            headers={"Cookie": f"{COOKIE}={state}"},
-        )
-        with urllib.request.urlopen(request, timeout=10) as done:
-            assert done.status == 200
-        with pytest.raises(urllib.error.HTTPError) as again:
-            urllib.request.urlopen(request, timeout=10)
-        assert again.value.code == 401
+        install_over_http(bot.base, "T7")
         token = slack.token_of("T7")
         body = event_from("T7", mention("<@UBOTT7> what does a tpm do?", "800.1"), "EvT7")
         assert signed_post(bot.base, body, "application/json")[0] == 200
@@ -310,3 +319,34 @@ def test_serve_installs_and_answers_a_new_workspace_over_http(slack, database_ur
         bot.stop()
     assert "installs=oauth" in bot.output
     assert token not in bot.output and CLIENT_SECRET not in bot.output and KEY not in bot.output
+
+
+def test_an_uninstall_through_one_instance_stops_answers_on_both(slack) -> None:
+    """Two `tpm-bot serve` sharing one PostgreSQL: installed through one, answered through the
+    other with the new token; uninstalled through the first, the second stops answering."""
+    slack.reset()
+    url, drop = new_postgres_database()
+    bots = [oauth_process(slack, url) for _ in range(2)]
+    try:
+        for bot in bots:
+            bot.wait_until_healthy()
+        install_over_http(bots[0].base, "T8")
+        token = slack.token_of("T8")
+        asked = event_from("T8", mention("<@UBOTT8> what does a tpm do?", "900.1"), "EvT8a")
+        assert signed_post(bots[1].base, asked, "application/json")[0] == 200
+        slack.wait_for("chat.postMessage")
+        assert slack.tokens_for("chat.postMessage") == [token]
+
+        gone = event_from("T8", {"type": "app_uninstalled"}, "EvT8gone")
+        assert signed_post(bots[0].base, gone, "application/json")[0] == 200
+        bots[0].wait_for_output("forgotten team=T8")
+        again = event_from("T8", mention("<@UBOTT8> what does a tpm do?", "900.2"), "EvT8b")
+        status, _ = signed_post(bots[1].base, again, "application/json")
+        assert status == 200  # acknowledged, so Slack does not retry, and not answered
+        bots[1].wait_for_output("kind=not_installed team=T8 decision=ignored")
+        time.sleep(0.5)
+        assert len(slack.calls_to("chat.postMessage")) == 1
+    finally:
+        for bot in bots:
+            bot.stop()
+        drop()

@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 import re
 from concurrent.futures import Executor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.error import BoltError, BoltUnhandledRequestError
 from slack_bolt.logger import get_bolt_logger
@@ -81,12 +82,22 @@ def slack_refused(error: Exception, token_name: str, api_url: str | None) -> Sta
     )
 
 
+#: Bolt's lines that are noise or that we replace with our own.
+_BOLT_NOISE = (
+    # Our client's token wins over SLACK_BOT_TOKEN: the same token.
+    "token` will be unused",
+    # A refused OAuth code, quoting the code (a credential, and text from the request):
+    # `_not_installed` logs the refusal.
+    "oauth.v2.access result",
+    # A workspace without an installation, without saying which: WorkspaceAuthorize says.
+    "the AuthorizeResult (returned value from authorize) for it was not found",
+)
+
+
 def _quiet_bolt(record: logging.LogRecord) -> bool:
-    """Drop Bolt's lines we replace: its warning that our client's token wins over
-    SLACK_BOT_TOKEN (the same token: noise), and its refused OAuth code, which quotes the code
-    (a credential, and text from the request); `_not_installed` logs the refusal instead."""
+    """Drop Bolt's lines in _BOLT_NOISE."""
     message = record.getMessage()
-    return "token` will be unused" not in message and "oauth.v2.access result" not in message
+    return not any(noise in message for noise in _BOLT_NOISE)
 
 
 def build_app(
@@ -106,6 +117,7 @@ def build_app(
     # Bolt also reads SLACK_BOT_TOKEN itself, then warns that our client (which carries that same
     # token, plus the API URL, timeout and retry handlers) wins; that warning is only noise.
     get_bolt_logger(App).addFilter(_quiet_bolt)
+    logging.getLogger("slack_bolt.MultiTeamsAuthorization").addFilter(_quiet_bolt)
     oauth = oauth_settings(settings, store) if settings.oauth else None
     try:
         with quiet_libraries():  # auth.test's connection retries are not the admin's business
@@ -185,13 +197,27 @@ def oauth_settings(settings: Settings, store: Store | None) -> OAuthSettings:
         callback_options=CallbackOptions(success=_installed, failure=_not_installed),
         logger=log,
     )
-    oauth.authorize = InstallationStoreAuthorize(
+    oauth.authorize = WorkspaceAuthorize(
         logger=log,
         installation_store=installations.installation_store,
         bot_only=True,
         cache_enabled=True,
     )
     return oauth
+
+
+class WorkspaceAuthorize(InstallationStoreAuthorize):
+    """Bolt's authorization by installation, saying in one line of ours (instead of Bolt's
+    error without the team) that a workspace without an installation is not answered."""
+
+    def __call__(self, **kwargs: Any) -> AuthorizeResult | None:
+        result = super().__call__(**kwargs)
+        if result is None:
+            log.warning(
+                "kind=not_installed team=%s decision=ignored",
+                _safe_id(kwargs.get("team_id") or "-"),
+            )
+        return result
 
 
 def _installed(args: SuccessArgs) -> BoltResponse:
