@@ -350,3 +350,42 @@ def test_an_uninstall_through_one_instance_stops_answers_on_both(slack) -> None:
         for bot in bots:
             bot.stop()
         drop()
+
+
+def test_tokens_that_cannot_be_read_get_a_500_so_slack_delivers_again(
+    slack, matcher, monkeypatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    bot = oauth_bot(slack, matcher, None)
+    try:
+        installations = bot.store.installations.installation_store
+
+        def unreachable(*args, **kwargs):
+            raise OperationalError("SELECT", {}, ConnectionRefusedError("refused"))
+
+        monkeypatch.setattr(type(installations).__mro__[1], "find_bot", unreachable)
+        body = event_from("T9", mention("<@UBOTT9> what does a tpm do?", "950.1"), "EvT9")
+        assert signed_post(bot, body, "application/json")[0] == 500
+        assert "kind=store decision=unreachable during=find_installation" in bot.output
+        assert "kind=unauthorized decision=database_unreachable event_id=EvT9" in bot.output
+        assert "Traceback" not in bot.output
+    finally:
+        bot.close()
+
+
+def test_a_token_slack_refuses_gets_no_answer(slack, matcher) -> None:
+    bot = oauth_bot(slack, matcher, None)
+    try:
+        state, _ = begin_install(bot)
+        assert finish_install(bot, "T10", state, state) == 200
+        slack.fail("auth.test", error="token_revoked")
+        body = event_from("T10", mention("<@UBOTT10> what does a tpm do?", "960.1"), "EvT10")
+        assert signed_post(bot, body, "application/json")[0] == 200
+        bot.finish_replies()
+        assert slack.calls_to("chat.postMessage") == []
+        assert "kind=not_installed team=T10 decision=token_refused error=token_revoked" in (
+            bot.output
+        )
+    finally:
+        bot.close()

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
-from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+from slack_bolt.authorization.authorize import Authorize
 from slack_bolt.error import BoltError, BoltUnhandledRequestError
 from slack_bolt.logger import get_bolt_logger
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
@@ -21,6 +22,8 @@ from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
 )
+from slack_sdk.oauth.installation_store import InstallationStore
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.conversations import Conversations, MemoryConversations
 from bot.core.holder import KnowledgeHolder
@@ -150,6 +153,11 @@ def build_app(
         if isinstance(error, BoltUnhandledRequestError):
             log.info("kind=ignored %s", where)
             return BoltResponse(status=200, body="")
+        if isinstance(error, SQLAlchemyError):
+            # OAuth mode: the workspace's token could not be read (the store's health has
+            # logged the outage once). 500, so Slack delivers the event again later.
+            log.warning("kind=unauthorized decision=database_unreachable %s", where)
+            return BoltResponse(status=500, body="")
         if isinstance(error, SlackApiError):
             response = error.response
             logger.error(
@@ -177,9 +185,8 @@ def oauth_settings(settings: Settings, store: Store | None) -> OAuthSettings:
     """Bolt's OAuth flow (GET /slack/install, GET /slack/oauth_redirect) with the installation
     and state stores in the store's database, tokens encrypted with TPM_BOT_ENCRYPTION_KEY.
 
-    Each request is authorized with its workspace's bot token, found by team id (bot-only: the
-    app asks for no user scopes); auth.test's answer for a token is cached, so an event costs
-    one indexed read, not a call to Slack as well."""
+    Each request is authorized by WorkspaceAuthorize: one indexed read of its workspace's bot
+    token, and auth.test once per token."""
     if store is None:
         raise StartupError(["installs in many workspaces need the database (DATABASE_URL)"])
     from bot.slack.installations import enable_installations  # slack_sdk's SQL stores
@@ -197,26 +204,67 @@ def oauth_settings(settings: Settings, store: Store | None) -> OAuthSettings:
         callback_options=CallbackOptions(success=_installed, failure=_not_installed),
         logger=log,
     )
-    oauth.authorize = WorkspaceAuthorize(
-        logger=log,
-        installation_store=installations.installation_store,
-        bot_only=True,
-        cache_enabled=True,
-    )
+    oauth.authorize = WorkspaceAuthorize(installations.installation_store)
     return oauth
 
 
-class WorkspaceAuthorize(InstallationStoreAuthorize):
-    """Bolt's authorization by installation, saying in one line of ours (instead of Bolt's
-    error without the team) that a workspace without an installation is not answered."""
+class WorkspaceAuthorize(Authorize):
+    """Each request authorized with its workspace's bot token, read from the installation store
+    by team id (the app asks for no user token), with auth.test's answer kept per token.
 
-    def __call__(self, **kwargs: Any) -> AuthorizeResult | None:
-        result = super().__call__(**kwargs)
-        if result is None:
-            log.warning(
-                "kind=not_installed team=%s decision=ignored",
-                _safe_id(kwargs.get("team_id") or "-"),
+    Unlike Bolt's InstallationStoreAuthorize, a database error is not taken for "not
+    installed": it propagates, and the request gets a 500 so Slack delivers it again. A
+    workspace without an installation is one line naming it. Token rotation is not supported
+    (the manifest keeps it off)."""
+
+    def __init__(self, installation_store: InstallationStore) -> None:
+        self.installation_store = installation_store
+        self._identities: dict[str, AuthorizeResult] = {}
+        self._lock = threading.Lock()
+
+    def __call__(
+        self,
+        *,
+        context: BoltContext,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None,
+        **actor: Any,
+    ) -> AuthorizeResult | None:
+        bot = self.installation_store.find_bot(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            is_enterprise_install=context.is_enterprise_install,
+        )
+        token = bot.bot_token if bot is not None else None
+        if bot is None or not token:
+            log.warning("kind=not_installed team=%s decision=ignored", _safe_id(team_id or "-"))
+            return None
+        with self._lock:
+            known = self._identities.get(token)
+        if known is not None:
+            return known
+        try:
+            identity = context.client.auth_test(token=token)
+        except SlackApiError as error:
+            code = (
+                error.response.get("error", "-") if isinstance(error.response.data, dict) else "-"
             )
+            log.warning(
+                "kind=not_installed team=%s decision=token_refused error=%s",
+                _safe_id(team_id or "-"),
+                _safe_id(str(code)),
+            )
+            return None
+        result = AuthorizeResult.from_auth_test_response(
+            auth_test_response=identity,
+            bot_token=token,
+            user_token=None,
+            bot_scopes=bot.bot_scopes,
+            user_scopes=None,
+        )
+        with self._lock:
+            self._identities[token] = result
         return result
 
 

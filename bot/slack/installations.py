@@ -129,6 +129,7 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
         except SQLAlchemyError as error:
             self._health.failed("find_installation", error)
             raise
+        self._health.worked()
         return self.unsealed(found)
 
     def find_installation(
