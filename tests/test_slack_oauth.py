@@ -368,7 +368,7 @@ def test_tokens_that_cannot_be_read_get_a_500_so_slack_delivers_again(
         body = event_from("T9", mention("<@UBOTT9> what does a tpm do?", "950.1"), "EvT9")
         assert signed_post(bot, body, "application/json")[0] == 500
         assert "kind=store decision=unreachable during=find_installation" in bot.output
-        assert "kind=unauthorized decision=database_unreachable event_id=EvT9" in bot.output
+        assert "kind=database_error error=OperationalError event_id=EvT9" in bot.output
         assert "Traceback" not in bot.output
     finally:
         bot.close()

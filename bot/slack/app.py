@@ -154,9 +154,10 @@ def build_app(
             log.info("kind=ignored %s", where)
             return BoltResponse(status=200, body="")
         if isinstance(error, SQLAlchemyError):
-            # OAuth mode: the workspace's token could not be read (the store's health has
-            # logged the outage once). 500, so Slack delivers the event again later.
-            log.warning("kind=unauthorized decision=database_unreachable %s", where)
+            # The store failed where nothing else handled it: in OAuth mode, reading the
+            # workspace's token before the ack (the store's health logs the outage once). A 500,
+            # so Slack delivers the event again later; after the ack it changes nothing.
+            log.warning("kind=database_error error=%s %s", type(error).__name__, where)
             return BoltResponse(status=500, body="")
         if isinstance(error, SlackApiError):
             response = error.response
