@@ -23,7 +23,11 @@ SLACK_CREDENTIALS = {
         "xapp-",
         f"{WHERE} > Basic Information > App-Level Tokens (scope connections:write)",
     ),
+    "SLACK_CLIENT_ID": ("", f"{WHERE} > Basic Information > App Credentials > Client ID"),
+    "SLACK_CLIENT_SECRET": ("", f"{WHERE} > Basic Information > App Credentials > Client Secret"),
 }
+#: How to make TPM_BOT_ENCRYPTION_KEY, in messages.
+MAKE_A_KEY = "make one with `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 #: What is kept of a question the guide does not (fully) answer: its terms, or its cleaned text.
 QUESTION_LOGGING = ("terms", "text")
@@ -76,15 +80,37 @@ class Settings(NamedTuple):
     #: Problems with the store's settings (also in `problems`), for `db` and `report`.
     store_problems: tuple[str, ...] = ()
 
+    @property
+    def oauth(self) -> bool:
+        """Installs in many workspaces: `serve` runs Slack's OAuth flow and answers each
+        workspace with its own token (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set)."""
+        return bool(self.client_id and self.client_secret)
+
     def require_slack(self, *, socket_mode: bool) -> Settings:
-        """These settings if the Slack mode can start with them; else every problem at once."""
-        needed = ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN" if socket_mode else "SLACK_SIGNING_SECRET"]
+        """These settings if the Slack mode can start with them; else every problem at once.
+
+        HTTP mode with SLACK_CLIENT_ID or SLACK_CLIENT_SECRET set is the OAuth mode: it needs
+        both, the signing secret and TPM_BOT_ENCRYPTION_KEY, and no SLACK_BOT_TOKEN."""
+        oauth = not socket_mode and bool(self.client_id or self.client_secret)
+        if socket_mode:
+            needed = ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"]
+        elif oauth:
+            needed = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_SIGNING_SECRET"]
+        else:
+            needed = ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
         values = {
             "SLACK_BOT_TOKEN": self.bot_token,
             "SLACK_SIGNING_SECRET": self.signing_secret,
             "SLACK_APP_TOKEN": self.app_token,
+            "SLACK_CLIENT_ID": self.client_id,
+            "SLACK_CLIENT_SECRET": self.client_secret,
         }
         lines = [line for name in needed if (line := _credential_problem(name, values[name]))]
+        if oauth and not self.encryption_key:
+            lines.append(
+                "TPM_BOT_ENCRYPTION_KEY is not set; installs in many workspaces keep each "
+                f"workspace's token encrypted with it: {MAKE_A_KEY}"
+            )
         lines += self.problems
         if lines:
             raise StartupError(lines)
@@ -274,8 +300,7 @@ def load_settings(
     encryption_key = get("TPM_BOT_ENCRYPTION_KEY")
     if encryption_key and len(encryption_key) < 16:
         store_problems.append(
-            "TPM_BOT_ENCRYPTION_KEY must be at least 16 characters; make one with "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            f"TPM_BOT_ENCRYPTION_KEY must be at least 16 characters; {MAKE_A_KEY}"
         )
     problems += store_problems
     return Settings(

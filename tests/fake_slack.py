@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import uuid
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NamedTuple
@@ -23,6 +24,24 @@ class Call(NamedTuple):
     status: int
     ok: bool
     at: float
+    #: The token the call carried (Authorization: Bearer, or a `token` parameter).
+    token: str = ""
+
+
+class Team(NamedTuple):
+    """A workspace the fake knows: its bot's token answers auth.test as this team."""
+
+    id: str
+    name: str
+    bot_user_id: str
+    bot_id: str
+
+
+#: The bot token the harness passes as SLACK_BOT_TOKEN belongs to workspace T1.
+DEFAULT_TOKEN = "xoxb-test-bot-token-0000"
+DEFAULT_TEAM = Team("T1", "Team One", "UBOT", "BBOT")
+#: The app's id, as oauth.v2.access reports it.
+APP_ID = "A1"
 
 
 class Fault(NamedTuple):
@@ -32,7 +51,13 @@ class Fault(NamedTuple):
 
 
 class FakeSlack:
-    """Answers auth.test, chat.*, views.publish, apps.connections.open and response_url posts."""
+    """Answers auth.test, chat.*, views.publish, apps.connections.open, oauth.v2.access and
+    response_url posts.
+
+    auth.test answers per token: each bot token belongs to one workspace (`teams`). An OAuth
+    code `code-<TEAM>` (see `install_code`) is exchanged by oauth.v2.access for a new bot token
+    of workspace <TEAM>; any other code is refused with `invalid_code`.
+    """
 
     def __init__(self, port: int = 0) -> None:
         self.calls: list[Call] = []
@@ -46,6 +71,8 @@ class FakeSlack:
         self._first_posts = 0
         self._throttled: set[str] = set()
         self._lock = threading.Lock()
+        #: Bot tokens issued, and the workspace each one belongs to.
+        self.teams: dict[str, Team] = {DEFAULT_TOKEN: DEFAULT_TEAM}
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -72,7 +99,9 @@ class FakeSlack:
                     method = "response_url"
                 if fake.delay:
                     time.sleep(fake.delay)
-                status, body, headers = fake._answer(method, params)
+                bearer = self.headers.get("Authorization") or ""
+                token = bearer.removeprefix("Bearer ").strip() or params.get("token", "")
+                status, body, headers = fake._answer(method, params, token)
                 self._send(status, body, headers)
 
             def _send(self, status: int, body: dict, headers: dict) -> None:
@@ -109,16 +138,66 @@ class FakeSlack:
         with self._lock:
             self._faults.setdefault(method, []).extend([Fault(status, body, headers or {})] * times)
 
-    def _answer(self, method: str, params: dict) -> tuple[int, dict, dict]:
+    @staticmethod
+    def install_code(team: str) -> str:
+        """The OAuth code Slack would hand the installer of workspace `team`."""
+        return f"code-{team}"
+
+    def token_of(self, team: str) -> str:
+        """The newest bot token issued to workspace `team`."""
+        with self._lock:
+            tokens = [token for token, known in self.teams.items() if known.id == team]
+        if not tokens:
+            raise AssertionError(f"no token was issued to {team}")
+        return tokens[-1]
+
+    def _install(self, params: dict) -> tuple[int, dict, dict]:
+        """oauth.v2.access: Slack's v2 answer for a bot-only install of the code's workspace."""
+        code = params.get("code", "")
+        if not code.startswith("code-"):
+            return 200, {"ok": False, "error": "invalid_code"}, {}
+        team_id = code.removeprefix("code-")
+        team = Team(team_id, f"Team {team_id}", f"UBOT{team_id}", f"BBOT{team_id}")
+        token = f"xoxb-{team_id}-{uuid.uuid4().hex}"
+        with self._lock:
+            self.teams[token] = team
+        body = {
+            "ok": True,
+            "app_id": APP_ID,
+            "authed_user": {"id": f"UINSTALLER{team_id}"},
+            "scope": "app_mentions:read,assistant:write,channels:history,chat:write,commands,"
+            "groups:history,im:history",
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": team.bot_user_id,
+            "team": {"id": team.id, "name": team.name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+        return 200, body, {}
+
+    def _answer(self, method: str, params: dict, token: str = "") -> tuple[int, dict, dict]:
         with self._lock:
             fault = self._next_fault(method, params)
             if fault:
-                self.calls.append(Call(method, params, fault.status, False, time.monotonic()))
+                self.calls.append(
+                    Call(method, params, fault.status, False, time.monotonic(), token)
+                )
                 return fault.status, fault.body, fault.headers
-            self.calls.append(Call(method, params, 200, True, time.monotonic()))
+            self.calls.append(Call(method, params, 200, True, time.monotonic(), token))
+            team = self.teams.get(token, DEFAULT_TEAM)
         body: dict = {"ok": True}
+        if method == "oauth.v2.access":
+            return self._install(params)
         if method == "auth.test":
-            body |= {"user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "tpm-bot"}
+            body |= {
+                "user_id": team.bot_user_id,
+                "bot_id": team.bot_id,
+                "team_id": team.id,
+                "team": team.name,
+                "user": "tpm-bot",
+                "url": f"https://{team.id.lower()}.slack.com/",
+            }
         elif method.startswith("chat."):
             body |= {"ts": f"{time.time():.6f}", "channel": params.get("channel")}
         elif method == "conversations.replies":
@@ -144,6 +223,11 @@ class FakeSlack:
         """Parameters of the calls to `method` that succeeded (a delivered reply)."""
         with self._lock:
             return [call.params for call in self.calls if call.method == method and call.ok]
+
+    def tokens_for(self, method: str) -> list[str]:
+        """The token each successful call to `method` carried."""
+        with self._lock:
+            return [call.token for call in self.calls if call.method == method and call.ok]
 
     def attempts_to(self, method: str) -> list[Call]:
         """Every call to `method`, failed ones included."""

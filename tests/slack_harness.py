@@ -155,7 +155,7 @@ class InProcessBot:
         from slack_bolt.adapter.wsgi import SlackRequestHandler
 
         from bot.settings import Settings
-        from bot.slack.app import build_app
+        from bot.slack.app import build_app, oauth_paths
         from bot.slack.http import slack_door
         from bot.slack.logs import RedactingFormatter
 
@@ -180,7 +180,9 @@ class InProcessBot:
         self._own_store = store is None
         self.store = store if store is not None else fresh_store()
         self.app = build_app(self.settings, holder, self.replies, self.store)
-        self.wsgi = slack_door(SlackRequestHandler(self.app), SECRET)
+        self.wsgi = slack_door(
+            SlackRequestHandler(self.app), SECRET, extra_paths=oauth_paths(self.app)
+        )
 
     def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
         environ = {
@@ -208,6 +210,28 @@ class InProcessBot:
         environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "wsgi.input": io.BytesIO()}
         self.wsgi(environ, lambda s, h, *_: status.append(s))
         return int(status[0][:3])
+
+    def browse(
+        self, path: str, query: str = "", headers: dict[str, str] | None = None
+    ) -> tuple[int, list[tuple[str, str]], str]:
+        """GET as a browser would: (status, response headers, body)."""
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "CONTENT_LENGTH": "0",
+            "wsgi.input": io.BytesIO(),
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "wsgi.url_scheme": "http",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+        }
+        for name, value in (headers or {}).items():
+            environ[f"HTTP_{name.upper().replace('-', '_')}"] = value
+        started: list[tuple[str, list[tuple[str, str]]]] = []
+        chunks = self.wsgi(environ, lambda s, h, *_: started.append((s, h)))
+        status, response_headers = started[0]
+        return int(status[:3]), response_headers, b"".join(chunks).decode()
 
     @property
     def output(self) -> str:

@@ -9,12 +9,12 @@ import yaml
 from bot.core.conversations import MemoryConversations
 from bot.core.holder import KnowledgeHolder
 from bot.settings import Settings
+from bot.slack.app import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
 from bot.slack.listeners import register
 from bot.slack.listeners.commands import COMMANDS
 
-MANIFEST = yaml.safe_load(
-    (Path(__file__).resolve().parent.parent / "manifest.yml").read_text("utf-8")
-)
+MANIFEST_TEXT = (Path(__file__).resolve().parent.parent / "manifest.yml").read_text("utf-8")
+MANIFEST = yaml.safe_load(MANIFEST_TEXT)
 #: The subscription each listener needs (a `message` listener hears DMs, channel and private
 #: channel threads; Bolt's Assistant hears assistant threads).
 EVENT_FOR_LISTENER = {
@@ -115,3 +115,15 @@ def test_manifest_follows_slacks_schema() -> None:
     assert 1 <= len(assistant["assistant_description"]) <= 200
     assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
     assert MANIFEST["settings"]["socket_mode_enabled"] is True
+
+
+def test_an_oauth_install_asks_for_the_manifests_scopes_and_redirects_where_it_says() -> None:
+    assert list(BOT_SCOPES) == MANIFEST["oauth_config"]["scopes"]["bot"]
+    assert f"#   - https://your-host{REDIRECT_PATH}" in MANIFEST_TEXT
+    assert f"https://your-host{INSTALL_PATH}" in MANIFEST_TEXT
+    uncommented = yaml.safe_load(
+        MANIFEST_TEXT.replace("  # redirect_urls:", "  redirect_urls:").replace(
+            "  #   - https://your-host/slack/oauth", "    - https://your-host/slack/oauth"
+        )
+    )
+    assert uncommented["oauth_config"]["redirect_urls"] == [f"https://your-host{REDIRECT_PATH}"]

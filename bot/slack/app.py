@@ -5,18 +5,25 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from concurrent.futures import Executor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.authorize import Authorize
 from slack_bolt.error import BoltError, BoltUnhandledRequestError
 from slack_bolt.logger import get_bolt_logger
+from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
 )
+from slack_sdk.oauth.installation_store import InstallationStore
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.conversations import Conversations, MemoryConversations
 from bot.core.holder import KnowledgeHolder
@@ -32,12 +39,27 @@ if TYPE_CHECKING:
 #: connection error).
 WEB_API_TIMEOUT = 10
 
+#: The bot scopes an installation asks for: manifest.yml's (tests/test_manifest.py checks).
+BOT_SCOPES = (
+    "app_mentions:read",
+    "assistant:write",
+    "channels:history",
+    "chat:write",
+    "commands",
+    "groups:history",
+    "im:history",
+)
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+
 log = logging.getLogger("tpm_bot")
 
 
 def web_client(settings: Settings) -> WebClient:
+    """The app's Web API client: with the bot token in single-workspace mode; without a token
+    in OAuth mode, where each request gets its workspace's token."""
     return WebClient(
-        token=settings.bot_token,
+        token=None if settings.oauth else settings.bot_token,
         base_url=settings.api_url or WebClient.BASE_URL,
         timeout=WEB_API_TIMEOUT,
         retry_handlers=[
@@ -63,6 +85,24 @@ def slack_refused(error: Exception, token_name: str, api_url: str | None) -> Sta
     )
 
 
+#: Bolt's lines that are noise or that we replace with our own.
+_BOLT_NOISE = (
+    # Our client's token wins over SLACK_BOT_TOKEN: the same token.
+    "token` will be unused",
+    # A refused OAuth code, quoting the code (a credential, and text from the request):
+    # `_not_installed` logs the refusal.
+    "oauth.v2.access result",
+    # A workspace without an installation, without saying which: WorkspaceAuthorize says.
+    "the AuthorizeResult (returned value from authorize) for it was not found",
+)
+
+
+def _quiet_bolt(record: logging.LogRecord) -> bool:
+    """Drop Bolt's lines in _BOLT_NOISE."""
+    message = record.getMessage()
+    return not any(noise in message for noise in _BOLT_NOISE)
+
+
 def build_app(
     settings: Settings,
     holder: KnowledgeHolder,
@@ -79,14 +119,15 @@ def build_app(
     """
     # Bolt also reads SLACK_BOT_TOKEN itself, then warns that our client (which carries that same
     # token, plus the API URL, timeout and retry handlers) wins; that warning is only noise.
-    get_bolt_logger(App).addFilter(
-        lambda record: "token` will be unused" not in record.getMessage()
-    )
+    get_bolt_logger(App).addFilter(_quiet_bolt)
+    logging.getLogger("slack_bolt.MultiTeamsAuthorization").addFilter(_quiet_bolt)
+    oauth = oauth_settings(settings, store) if settings.oauth else None
     try:
         with quiet_libraries():  # auth.test's connection retries are not the admin's business
             app = App(
                 signing_secret=settings.signing_secret or "not-used",
                 client=web_client(settings),
+                oauth_settings=oauth,
                 process_before_response=False,
                 listener_executor=replies,
                 request_verification_enabled=False,
@@ -112,6 +153,12 @@ def build_app(
         if isinstance(error, BoltUnhandledRequestError):
             log.info("kind=ignored %s", where)
             return BoltResponse(status=200, body="")
+        if isinstance(error, SQLAlchemyError):
+            # The store failed where nothing else handled it: in OAuth mode, reading the
+            # workspace's token before the ack (the store's health logs the outage once). A 500,
+            # so Slack delivers the event again later; after the ack it changes nothing.
+            log.warning("kind=database_error error=%s %s", type(error).__name__, where)
+            return BoltResponse(status=500, body="")
         if isinstance(error, SlackApiError):
             response = error.response
             logger.error(
@@ -133,6 +180,113 @@ def build_app(
     listeners.register(app, holder, settings, conversations, store)
     set_library_levels(settings.log_level)
     return app
+
+
+def oauth_settings(settings: Settings, store: Store | None) -> OAuthSettings:
+    """Bolt's OAuth flow (GET /slack/install, GET /slack/oauth_redirect) with the installation
+    and state stores in the store's database, tokens encrypted with TPM_BOT_ENCRYPTION_KEY.
+
+    Each request is authorized by WorkspaceAuthorize: one indexed read of its workspace's bot
+    token, and auth.test once per token."""
+    if store is None:
+        raise StartupError(["installs in many workspaces need the database (DATABASE_URL)"])
+    from bot.slack.installations import enable_installations  # slack_sdk's SQL stores
+
+    installations = enable_installations(store, settings.client_id, settings.encryption_key)
+    oauth = OAuthSettings(
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        scopes=list(BOT_SCOPES),
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        installation_store=installations.installation_store,
+        installation_store_bot_only=True,
+        state_store=installations.state_store,
+        callback_options=CallbackOptions(success=_installed, failure=_not_installed),
+        logger=log,
+    )
+    oauth.authorize = WorkspaceAuthorize(installations.installation_store)
+    return oauth
+
+
+class WorkspaceAuthorize(Authorize):
+    """Each request authorized with its workspace's bot token, read from the installation store
+    by team id (the app asks for no user token), with auth.test's answer kept per token.
+
+    Unlike Bolt's InstallationStoreAuthorize, a database error is not taken for "not
+    installed": it propagates, and the request gets a 500 so Slack delivers it again. A
+    workspace without an installation is one line naming it. Token rotation is not supported
+    (the manifest keeps it off)."""
+
+    def __init__(self, installation_store: InstallationStore) -> None:
+        self.installation_store = installation_store
+        self._identities: dict[str, AuthorizeResult] = {}
+        self._lock = threading.Lock()
+
+    def __call__(
+        self,
+        *,
+        context: BoltContext,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None,
+        **actor: Any,
+    ) -> AuthorizeResult | None:
+        bot = self.installation_store.find_bot(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            is_enterprise_install=context.is_enterprise_install,
+        )
+        token = bot.bot_token if bot is not None else None
+        if bot is None or not token:
+            log.warning("kind=not_installed team=%s decision=ignored", _safe_id(team_id or "-"))
+            return None
+        with self._lock:
+            known = self._identities.get(token)
+        if known is not None:
+            return known
+        try:
+            identity = context.client.auth_test(token=token)
+        except SlackApiError as error:
+            code = (
+                error.response.get("error", "-") if isinstance(error.response.data, dict) else "-"
+            )
+            log.warning(
+                "kind=not_installed team=%s decision=token_refused error=%s",
+                _safe_id(team_id or "-"),
+                _safe_id(str(code)),
+            )
+            return None
+        result = AuthorizeResult.from_auth_test_response(
+            auth_test_response=identity,
+            bot_token=token,
+            user_token=None,
+            bot_scopes=bot.bot_scopes,
+            user_scopes=None,
+        )
+        with self._lock:
+            self._identities[token] = result
+        return result
+
+
+def _installed(args: SuccessArgs) -> BoltResponse:
+    log.info("kind=oauth decision=installed team=%s", _safe_id(args.installation.team_id or "-"))
+    return args.default.success(args)
+
+
+def _not_installed(args: FailureArgs) -> BoltResponse:
+    log.warning(
+        "kind=oauth decision=refused reason=%s status=%d",
+        _safe_id(args.reason),
+        args.suggested_status_code,
+    )
+    return args.default.failure(args)
+
+
+def oauth_paths(app: App) -> tuple[str, ...]:
+    """The paths the HTTP door hands to Bolt unsigned: the OAuth flow's, in OAuth mode."""
+    flow = app.oauth_flow
+    return (flow.install_path, flow.redirect_uri_path) if flow is not None else ()
 
 
 def request_context(body: dict) -> str:

@@ -22,7 +22,7 @@ from types import FrameType
 
 from bot.core.holder import KnowledgeHolder
 from bot.settings import Settings, StartupError
-from bot.slack.app import build_app, slack_refused
+from bot.slack.app import build_app, oauth_paths, slack_refused
 from bot.slack.http import MAX_BODY_BYTES, Wsgi, slack_door
 from bot.slack.logs import configure_logging, quiet_libraries
 from bot.store.store import Store
@@ -118,11 +118,14 @@ def serve_http(settings: Settings, holder: KnowledgeHolder) -> int:
     stopping = threading.Event()
     store = open_store(settings, stopping)
     app = build_app(settings, holder, replies, store)
-    application = slack_door(SlackRequestHandler(app), settings.signing_secret)
+    application = slack_door(
+        SlackRequestHandler(app), settings.signing_secret, extra_paths=oauth_paths(app)
+    )
     signal.signal(signal.SIGHUP, lambda *_: _reload_in_background(holder))
     if settings.reload_on_change:
         holder.watch()
-    _started("http", settings, holder, f"bind={settings.host}:{settings.port}")
+    installs = "oauth" if settings.oauth else "single"
+    _started("http", settings, holder, f"bind={settings.host}:{settings.port} installs={installs}")
     serve_wsgi(application, settings)
     drain(replies)
     stopping.set()
@@ -131,9 +134,12 @@ def serve_http(settings: Settings, holder: KnowledgeHolder) -> int:
 
 
 def serve_socket_mode(settings: Settings, holder: KnowledgeHolder) -> int:
-    """`tpm-bot socket`. Raises StartupError when Slack refuses a token or cannot be reached."""
+    """`tpm-bot socket`. Raises StartupError when Slack refuses a token or cannot be reached.
+    Socket Mode serves the one workspace of SLACK_BOT_TOKEN; installs in many workspaces (the
+    OAuth flow) need `serve`, so SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are not used here."""
     from slack_sdk.errors import SlackApiError
 
+    settings = settings._replace(client_id="", client_secret="")
     from bot.slack.socket_client import HealthCheckedSocketModeHandler
 
     configure_logging(settings.log_level, settings.secrets())

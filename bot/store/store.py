@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,6 +21,14 @@ log = logging.getLogger("tpm_bot")
 
 #: Seconds between purges of expired rows while the bot runs.
 PURGE_EVERY = 600
+
+
+class TeamInstallations(Protocol):
+    """Workspaces' installations kept in this database (bot.slack.installations, OAuth mode)."""
+
+    def forget_team(self, team: str) -> None: ...
+
+    def purge(self) -> int: ...
 
 
 class Store:
@@ -40,6 +49,8 @@ class Store:
         self.conversations = SqlConversations(engine, self.health)
         #: Whether the schema is known to be current (else the next purge migrates first).
         self.migrated = False
+        #: Workspaces' installations and OAuth states, in OAuth mode (the Slack layer sets it).
+        self.installations: TeamInstallations | None = None
 
     @classmethod
     def open(
@@ -74,15 +85,21 @@ class Store:
         if not self.migrated:
             self.upgrade()
         kept_since = time.time() - self.retention_days * 86400
-        return {
+        purged = {
             "events": self.events.purge(),
             "feedback": self.feedback.purge(kept_since),
             "questions": self.questions.purge(kept_since),
             "conversations": self.conversations.purge(),
         }
+        if self.installations is not None:
+            purged["oauth_states"] = self.installations.purge()
+        return purged
 
     def forget_team(self, team: str) -> None:
-        """Delete everything kept about one workspace (it uninstalled the app)."""
+        """Delete everything kept about one workspace (it uninstalled the app or revoked its
+        tokens): its installation first, so its token is gone even if the rest fails."""
+        if self.installations is not None:
+            self.installations.forget_team(team)
         self.feedback.forget_team(team)
         self.questions.forget_team(team)
         self.conversations.forget_team(team)
