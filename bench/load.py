@@ -51,6 +51,8 @@ QUESTIONS = [
     "what is the career path after director of product",
     "who is the best pizza chef in town?",
 ]
+#: The questions above that the guide does not cover.
+OFF_TOPIC = {"who is the best pizza chef in town?"}
 
 
 class Result(NamedTuple):
@@ -166,7 +168,9 @@ def follow_up_thread(index: int, every: int) -> int | None:
     """The mention whose thread event `index` follows up in, or None if it is a mention."""
     if every and index >= FOLLOW_UP_LAG and index % every == every - 1:
         target = index - FOLLOW_UP_LAG
-        while target % every == every - 1:  # follow up on a mention, not on a follow-up
+        # Follow up on a mention, not on a follow-up, and on one the guide answered: after
+        # "the guide doesn't cover that", an elliptical follow-up is chatter the bot leaves be.
+        while target % every == every - 1 or QUESTIONS[target % len(QUESTIONS)] in OFF_TOPIC:
             target -= 1
         return target
     return None

@@ -8,6 +8,7 @@ fast as Python itself; `serve` and `socket` import the Slack layer only when the
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -31,6 +32,7 @@ from bot.settings import (
 if TYPE_CHECKING:
     from bot.core.holder import KnowledgeHolder
     from bot.core.models import KnowledgeBase
+    from bot.store.store import Store
 
 EXIT_CANNOT_START = 2
 HISTORY_FILE = os.path.join(os.path.expanduser("~"), ".tpm_bot_history")
@@ -225,8 +227,9 @@ def _cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
     return serve_socket_mode(settings, holder)
 
 
-def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
-    settings.require_store()
+@contextlib.contextmanager
+def opened_store(settings: Settings) -> Iterator[Store]:
+    """The store for `db` and `report`, closed afterwards; one line if it cannot be opened."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.store.store import Store
@@ -234,13 +237,20 @@ def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     try:
         store = Store.open(settings.database_url, retention_days=settings.retention_days)
         try:
-            before, after = store.upgrade()
+            yield store
         finally:
             store.close()
     except (SQLAlchemyError, OSError) as error:
         raise StartupError(
             [f"cannot open the database {settings.database_shown} ({type(error).__name__})"]
         ) from None
+
+
+def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    settings.require_store()
+
+    with opened_store(settings) as store:
+        before, after = store.upgrade()
     where = settings.database_shown
     if before == after:
         print(f"{where}: already at revision {after}.")
@@ -253,26 +263,15 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_store()
     import json
 
-    from sqlalchemy.exc import SQLAlchemyError
-
     from bot.store.report import build_report, parse_since, render_html, render_table
-    from bot.store.store import Store
 
     try:
         since = parse_since(args.since)
     except ValueError as error:
         raise StartupError([str(error)]) from None
-    try:
-        store = Store.open(settings.database_url)
-        try:
-            store.upgrade()
-            report = build_report(store.engine, since)
-        finally:
-            store.close()
-    except (SQLAlchemyError, OSError) as error:
-        raise StartupError(
-            [f"cannot open the database {settings.database_shown} ({type(error).__name__})"]
-        ) from None
+    with opened_store(settings) as store:
+        store.upgrade()
+        report = build_report(store.engine, since)
     if args.html:
         with open(args.html, "w", encoding="utf-8") as handle:
             handle.write(render_html(report))

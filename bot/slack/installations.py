@@ -14,6 +14,7 @@ import base64
 import copy
 import datetime
 import logging
+from collections.abc import Callable
 from typing import TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -46,6 +47,7 @@ STATE_SECONDS = 600
 _HKDF_INFO = b"tpm-bot slack installation tokens v1"
 
 Entity = TypeVar("Entity", Installation, Bot)
+Found = TypeVar("Found")
 
 
 def fernet_for(key: str) -> Fernet:
@@ -120,17 +122,15 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
         team_id: str | None,
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
-        try:
-            found = super().find_bot(
-                enterprise_id=enterprise_id,
-                team_id=team_id,
-                is_enterprise_install=is_enterprise_install,
+        return self.unsealed(
+            self._watched(
+                lambda: super(EncryptedInstallationStore, self).find_bot(
+                    enterprise_id=enterprise_id,
+                    team_id=team_id,
+                    is_enterprise_install=is_enterprise_install,
+                )
             )
-        except SQLAlchemyError as error:
-            self._health.failed("find_installation", error)
-            raise
-        self._health.worked()
-        return self.unsealed(found)
+        )
 
     def find_installation(
         self,
@@ -140,18 +140,26 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
         user_id: str | None = None,
         is_enterprise_install: bool | None = False,
     ) -> Installation | None:
-        try:
-            found = super().find_installation(
-                enterprise_id=enterprise_id,
-                team_id=team_id,
-                user_id=user_id,
-                is_enterprise_install=is_enterprise_install,
+        return self.unsealed(
+            self._watched(
+                lambda: super(EncryptedInstallationStore, self).find_installation(
+                    enterprise_id=enterprise_id,
+                    team_id=team_id,
+                    user_id=user_id,
+                    is_enterprise_install=is_enterprise_install,
+                )
             )
+        )
+
+    def _watched(self, find: Callable[[], Found]) -> Found:
+        """Run a look-up, telling the store's health whether the database answered."""
+        try:
+            found = find()
         except SQLAlchemyError as error:
             self._health.failed("find_installation", error)
             raise
         self._health.worked()
-        return self.unsealed(found)
+        return found
 
 
 class StateStore(SQLAlchemyOAuthStateStore):
