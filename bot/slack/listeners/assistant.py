@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App, Assistant, BoltContext, BoltRequest, BoltResponse, Say, SetStatus
 from slack_bolt.context.set_suggested_prompts import SetSuggestedPrompts
+from slack_bolt.request.payload_utils import is_assistant_event
 from slack_sdk.errors import SlackApiError
 
 from bot.core.conversations import Conversations, answered_sections
@@ -38,6 +39,10 @@ class TpmAssistant(Assistant):
     ) -> BoltResponse | None:
         event = req.body.get("event") if isinstance(req.body, dict) else None
         if isinstance(event, dict) and event.get("subtype") == "thread_broadcast":
+            return next()
+        if not is_assistant_event(req.body):
+            # Most requests are not about assistant threads: pass them on before the Assistant
+            # runs its listeners' matchers on each, which cost more than the rest of the ack.
             return next()
         return super().process(req=req, resp=resp, next=next)
 
