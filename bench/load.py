@@ -160,7 +160,8 @@ def start_server(command: list[str], api_url: str, log_path: str) -> tuple[subpr
 
 #: Unmentioned follow-ups, each answerable, sent into threads the bot answered earlier.
 FOLLOW_UPS = ["and how do I become one?", "what does a senior one do?", "how much do they earn?"]
-#: A follow-up goes into the thread of the mention this many events before it, long answered.
+#: A follow-up goes into the thread of a mention this many events before it (sent, with the
+#: other follow-ups, after every mention has been answered).
 FOLLOW_UP_LAG = 200
 
 
@@ -226,6 +227,8 @@ def signed_mention(index: int, run: str, every: int = 0) -> tuple[bytes, dict[st
     return body.encode(), headers
 
 
+#: Seconds between passes: longer than a throttled reply's Retry-After (1 s).
+PAUSE_SECONDS = 2.0
 #: With --retries, every this many events is delivered again, as Slack's retry, to another
 #: instance than the first delivery.
 RETRY_EVERY = 10
@@ -296,13 +299,23 @@ def send_all(
         for thread in threads:
             thread.join()
 
-    started = time.perf_counter()
-    run_workers()
-    if retries:
-        time.sleep(1.0)  # Slack retries a delivery seconds later at the earliest
-        next_index = iter(range(total, 2 * total, RETRY_EVERY))
+    # Follow-ups go after the mentions they follow, once those have been answered (a person
+    # replies to an answer they have read), and retries seconds after their first delivery, as
+    # Slack sends them; the pauses between passes are not counted as sending time.
+    passes = [
+        [i for i in range(total) if follow_up_thread(i, every) is None],
+        [i for i in range(total) if follow_up_thread(i, every) is not None],
+        list(range(total, 2 * total, RETRY_EVERY)) if retries else [],
+    ]
+    sending = 0.0
+    for number, indices in enumerate(p for p in passes if p):
+        if number:
+            time.sleep(PAUSE_SECONDS)
+        next_index = iter(indices)
+        started = time.perf_counter()
         run_workers()
-    return latencies, failures, time.perf_counter() - started
+        sending += time.perf_counter() - started
+    return latencies, failures, sending
 
 
 def api_stats(api_url: str) -> dict:
