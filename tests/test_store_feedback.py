@@ -150,3 +150,33 @@ def test_a_vote_the_database_cannot_take_is_admitted_to_the_user(slack, matcher)
     finally:
         bot.close()
         store.close()
+
+
+def test_votes_through_either_of_two_instances_land_in_one_report(
+    slack, matcher, store_at, database_url
+) -> None:
+    """Two instances share PostgreSQL: an answer from one is voted on through both, by two
+    people, and `tpm-bot report --json` counts both votes."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several instances share PostgreSQL; SQLite is the single-instance default")
+    from helpers import run_cli
+
+    stores = [store_at(key="a-test-encryption-key-000") for _ in range(2)]
+    stores[0].upgrade()
+    bots = [InProcessBot(slack.url, KnowledgeHolder(matcher), store=store) for store in stores]
+    try:
+        slack.reset()
+        send_event(bots[0], mention("<@UBOT> what does a senior tpm do?", "900.1"), "EvFb2")
+        [posted] = slack.wait_for("chat.postMessage")
+        assert click_feedback(bots[0], slack, posted, "900.1", helpful=True, user="U1")[0] == 200
+        assert click_feedback(bots[1], slack, posted, "900.1", helpful=False, user="U2")[0] == 200
+        for bot in bots:
+            bot.finish_replies()
+    finally:
+        for bot in bots:
+            bot.close()
+    for store in stores:
+        store.flush()
+    report = json.loads(run_cli("report", "--json", env={"DATABASE_URL": database_url}).stdout)
+    [senior] = [s for s in report["sections"] if s["id"] == "level-senior"]
+    assert (senior["asked"], senior["helpful"], senior["not_helpful"]) == (1, 1, 1)
