@@ -409,6 +409,16 @@ def run_one(
     )
 
 
+def combined(results: list[Result]) -> Result:
+    """Several rounds as one: the median of each rate and latency, the sum of each count."""
+    return Result(
+        *(
+            statistics.median(values) if isinstance(values[0], float) else sum(values)
+            for values in zip(*results, strict=True)
+        )
+    )
+
+
 def print_table(title: str, ours: Result, bare: Result) -> None:
     print(f"\n{title}")
     print(f"{'':24}{'tpm-bot':>12}{'bare Bolt':>12}{'ratio':>9}")
@@ -438,6 +448,12 @@ def main() -> None:
         default="sqlite",
         help="tpm-bot's store: a new SQLite file (default) or a new PostgreSQL database on "
         "$TPM_BOT_BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432/test)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run each pair this many times, alternating which goes first; medians are shown",
     )
     parser.add_argument(
         "--instances",
@@ -477,21 +493,33 @@ def main() -> None:
         (0, "Healthy Slack API"),
         (8, "Slack API throttling 1 in 8 first posts (429, Retry-After: 1)"),
     ):
-        results = [
-            run_one(
-                command,
-                args.n,
-                args.c,
-                throttle,
-                args.settle,
-                f"{name}{throttle}",
-                every,
-                args.instances,
-                args.retries,
-            )
-            for name, command in (("t", ours), ("b", bare))
-        ]
-        print_table(title, *results)
+        rounds: dict[str, list[Result]] = {"t": [], "b": []}
+        for number in range(args.rounds):
+            # Alternate which app goes first: a shared machine drifts, and the first run of a
+            # pair is not always the luckier one.
+            order = (("t", ours), ("b", bare)) if number % 2 == 0 else (("b", bare), ("t", ours))
+            for name, command in order:
+                rounds[name].append(
+                    run_one(
+                        command,
+                        args.n,
+                        args.c,
+                        throttle,
+                        args.settle,
+                        f"{name}{throttle}r{number}",
+                        every,
+                        args.instances,
+                        args.retries,
+                    )
+                )
+        print_table(title, combined(rounds["t"]), combined(rounds["b"]))
+        if args.rounds > 1:
+            for field in ("acks_per_second", "p99_ms"):
+                ratios = [
+                    getattr(t, field) / getattr(b, field)
+                    for t, b in zip(rounds["t"], rounds["b"], strict=True)
+                ]
+                print(f"{field} ratio by round: " + " ".join(f"{r:.2f}" for r in ratios))
     cleanup()  # type: ignore[operator]
 
 
