@@ -89,14 +89,19 @@ def test_without_a_database_the_bot_answers_and_says_so_once(slack, matcher) -> 
         store.close()
 
 
-def test_the_store_reconnects_when_the_database_comes_back(store_at, database_url) -> None:
+def store_behind_a_proxy(database_url: str) -> tuple[TcpProxy, Store]:
+    """A store whose PostgreSQL connections go through a proxy a test can cut and restore."""
     if not database_url.startswith("postgresql"):
         pytest.skip("a SQLite file cannot go away")
     host_port = SERVER.split("@", 1)[1].split("/", 1)[0]
     host, port = host_port.split(":")
     proxy = TcpProxy(host, int(port))
     through_proxy = mapped_url(database_url)[0].replace(host_port, f"127.0.0.1:{proxy.port}")
-    store = Store.open(through_proxy)
+    return proxy, Store.open(through_proxy)
+
+
+def test_the_store_reconnects_when_the_database_comes_back(store_at, database_url) -> None:
+    proxy, store = store_behind_a_proxy(database_url)
     try:
         store.upgrade()
         assert store.events.take("EvBefore")
@@ -118,13 +123,7 @@ def test_answers_go_on_while_the_database_goes_away_and_comes_back_under_load(
 ) -> None:
     """Events keep coming while the database is cut off and restored: every one is answered
     once, the outage is logged once each way, and what was queued meanwhile lands after."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("a SQLite file cannot go away")
-    host_port = SERVER.split("@", 1)[1].split("/", 1)[0]
-    host, port = host_port.split(":")
-    proxy = TcpProxy(host, int(port))
-    through_proxy = mapped_url(database_url)[0].replace(host_port, f"127.0.0.1:{proxy.port}")
-    store = Store.open(through_proxy)
+    proxy, store = store_behind_a_proxy(database_url)
     store.upgrade()
     bot = InProcessBot(slack.url, KnowledgeHolder(matcher), store=store)
     try:

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from slack_bolt import BoltContext, Say
+
+from bot.core.conversations import Conversations, answered_sections
 from bot.core.holder import KnowledgeHolder
 from bot.core.matcher import MatchResult
 from bot.core.replies import compose
@@ -56,3 +59,50 @@ def record_question(store: Store | None, team: str, result: MatchResult, questio
     if store is not None and result.intent == "question":
         section = result.section.id if result.section else None
         store.questions.record(team, result.status, section, question)
+
+
+def conversation_key(context: BoltContext, channel: str, thread_ts: str | None) -> str:
+    """A thread is a conversation; so is a DM outside threads."""
+    where = f"{context.team_id or '-'}:{channel or '-'}"
+    return f"{where}:{thread_ts}" if thread_ts else where
+
+
+class ConversationReplies(NamedTuple):
+    """Answering inside a conversation (a thread, a DM, an assistant thread): with what it has
+    been about, remembering what was answered."""
+
+    holder: KnowledgeHolder
+    conversations: Conversations
+    handoff: str = ""
+    store: Store | None = None
+
+    def reply(
+        self,
+        key: str,
+        question: str,
+        say: Say,
+        thread_ts: str | None,
+        *,
+        quiet: bool = False,
+        new: bool = False,
+    ) -> Handled:
+        """`quiet`: say nothing unless the question matched (an unmentioned follow-up may be
+        chatter); `new`: the conversation starts here, so there is nothing to recall."""
+        history = () if new else self.conversations.recall(key).sections
+        team = key.split(":", 1)[0]
+        answered = answer(
+            self.holder,
+            question,
+            history=history,
+            handoff=self.handoff,
+            store=self.store,
+            team=team,
+            record=False,
+        )
+        result = answered.result
+        if quiet and (result.section is None and result.intent != "thanks"):
+            return Handled(f"quiet {answered.handled.decision}")  # chatter is not a gap either
+        record_question(self.store, team, result, question)
+        say(**answered.message.as_kwargs(), thread_ts=thread_ts)
+        self.conversations.remember(key, answered_sections(result), team=team)
+        return answered.handled

@@ -16,11 +16,11 @@ from slack_bolt.context.set_suggested_prompts import SetSuggestedPrompts
 from slack_bolt.request.payload_utils import is_assistant_event
 from slack_sdk.errors import SlackApiError
 
-from bot.core.conversations import Conversations, answered_sections
+from bot.core.conversations import Conversations
 from bot.core.holder import KnowledgeHolder
 from bot.core.replies import HELP_INTRO, suggested_questions
 from bot.settings import Settings
-from bot.slack.listeners.answering import answer
+from bot.slack.listeners.answering import ConversationReplies, conversation_key
 from bot.slack.listeners.handled import Handled, logged
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ def register(
     store: Store | None = None,
 ) -> None:
     assistant = TpmAssistant()
+    replies = ConversationReplies(holder, conversations, settings.help_channel, store)
 
     @assistant.thread_started
     @logged("assistant")
@@ -70,19 +71,8 @@ def register(
     ) -> Handled:
         with contextlib.suppress(SlackApiError):  # a plain DM thread has no assistant status
             set_status(STATUS)
-        team = context.team_id or "-"
-        key = f"{team}:{payload.get('channel', '-')}:{payload.get('thread_ts')}"
-        history = conversations.recall(key).sections
-        answered = answer(
-            holder,
-            payload.get("text", ""),
-            history=history,
-            handoff=settings.help_channel,
-            store=store,
-            team=team,
-        )
-        say(**answered.message.as_kwargs())
-        conversations.remember(key, answered_sections(answered.result), team=team)
-        return answered.handled
+        thread = payload.get("thread_ts")
+        key = conversation_key(context, payload.get("channel", ""), thread)
+        return replies.reply(key, payload.get("text", ""), say, thread)
 
     app.assistant(assistant)

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 from slack_bolt import App, BoltContext, Say
 from slack_sdk import WebClient
 
-from bot.core.conversations import Conversations, answered_sections
+from bot.core.conversations import Conversations
 from bot.core.holder import KnowledgeHolder
 from bot.core.replies import suggested_questions
 from bot.settings import Settings
 from bot.slack.blocks import home_view
-from bot.slack.listeners.answering import answer, record_question
+from bot.slack.listeners.answering import ConversationReplies, conversation_key
 from bot.slack.listeners.handled import Handled, logged
 
 if TYPE_CHECKING:
@@ -43,12 +43,6 @@ def ignored(event: dict) -> Handled:
     return Handled(f"ignored subtype={event.get('subtype') or '-'}")
 
 
-def conversation_key(context: BoltContext, event: dict, thread_ts: str | None) -> str:
-    """A thread is a conversation; so is a DM outside threads."""
-    where = f"{context.team_id or '-'}:{event.get('channel', '-')}"
-    return f"{where}:{thread_ts}" if thread_ts else where
-
-
 def mentioned_users(text: str) -> set[str]:
     return set(_USER_MENTION.findall(text))
 
@@ -60,36 +54,7 @@ def register(
     conversations: Conversations,
     store: Store | None = None,
 ) -> None:
-    def reply_in(
-        key: str,
-        question: str,
-        say: Say,
-        thread_ts: str | None,
-        *,
-        quiet: bool = False,
-        new: bool = False,
-    ) -> Handled:
-        """Answer with the conversation's context and remember what was answered. `quiet`: say
-        nothing unless the question matched (an unmentioned follow-up may be chatter); `new`:
-        the conversation starts here, so there is nothing to recall."""
-        history = () if new else conversations.recall(key).sections
-        team = key.split(":", 1)[0]
-        answered = answer(
-            holder,
-            question,
-            history=history,
-            handoff=settings.help_channel,
-            store=store,
-            team=team,
-            record=False,
-        )
-        result = answered.result
-        if quiet and (result.section is None and result.intent != "thanks"):
-            return Handled(f"quiet {answered.handled.decision}")  # chatter is not a gap either
-        record_question(store, team, result, question)
-        say(**answered.message.as_kwargs(), thread_ts=thread_ts)
-        conversations.remember(key, answered_sections(result), team=team)
-        return answered.handled
+    reply_in = ConversationReplies(holder, conversations, settings.help_channel, store).reply
 
     @app.event("app_mention")
     @logged("mention")
@@ -97,7 +62,7 @@ def register(
         if not from_a_person(event, context):
             return ignored(event)
         thread = event.get("thread_ts") or event["ts"]
-        key = conversation_key(context, event, thread)
+        key = conversation_key(context, event.get("channel", ""), thread)
         return reply_in(key, event.get("text", ""), say, thread, new="thread_ts" not in event)
 
     @app.event("message")
@@ -108,7 +73,10 @@ def register(
         if event.get("channel_type") == "im":
             thread = event.get("thread_ts")
             return reply_in(
-                conversation_key(context, event, thread), event.get("text", ""), say, thread
+                conversation_key(context, event.get("channel", ""), thread),
+                event.get("text", ""),
+                say,
+                thread,
             )
         return follow_up(event, say, context)
 
@@ -124,7 +92,7 @@ def register(
             return Handled("quiet mention_answered_as_app_mention")
         if mentioned:
             return Handled("quiet addressed_to_someone_else")
-        key = conversation_key(context, event, thread)
+        key = conversation_key(context, event.get("channel", ""), thread)
         conversation = conversations.recall(key)
         if conversation.answered_at is None:
             return Handled("quiet not_our_thread")
