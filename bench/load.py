@@ -55,6 +55,19 @@ QUESTIONS = [
 OFF_TOPIC = {"who is the best pizza chef in town?"}
 
 
+def varied_questions() -> list[str]:
+    """Every in-domain question of the development sets (about 450, each asked once before
+    the list comes round again): the matcher reads nearly every event afresh, where the eight
+    above are soon remembered word for word."""
+    import yaml
+
+    questions: list[str] = []
+    for path in sorted((ROOT / "tests" / "data").glob("dev_questions*.yaml")):
+        for asked in yaml.safe_load(path.read_text())["in_domain"].values():
+            questions.extend(asked)
+    return questions
+
+
 class Result(NamedTuple):
     acks_per_second: float
     p50_ms: float
@@ -462,11 +475,18 @@ def main() -> None:
         help="run this many servers of each app, sharing the store, events spread over them",
     )
     parser.add_argument(
+        "--varied",
+        action="store_true",
+        help="ask the development sets' ~450 in-domain questions in turn instead of the 8 above",
+    )
+    parser.add_argument(
         "--retries",
         action="store_true",
         help=f"deliver every {RETRY_EVERY}th event again, as a retry, to another instance",
     )
     args = parser.parse_args()
+    if args.varied:
+        QUESTIONS[:] = varied_questions()
     every = 5 if args.follow_ups else 0
     url, cleanup = bench_database(args.database)
     DATABASE["DATABASE_URL"] = url
@@ -487,6 +507,7 @@ def main() -> None:
         f"N={args.n} events at C={args.c} concurrent connections, loopback, {placement}, "
         f"store: {args.database}, instances: {args.instances}"
         + (", a fifth follow-ups" if every else "")
+        + (f", {len(QUESTIONS)} distinct questions" if args.varied else ", 8 questions repeated")
         + (f", every {RETRY_EVERY}th event retried on another instance" if args.retries else "")
     )
     for throttle, title in (

@@ -328,3 +328,24 @@ def test_word_list_points_only_at_real_sections(kb) -> None:
     pointed = {g["section"] for g in lexicon["gaps"] if g.get("section") not in (None, "none")}
     assert pointed <= {s.id for s in kb.sections}
     assert all(g.get("not_covered") for g in lexicon["gaps"])
+
+
+def test_a_question_asked_again_word_for_word_gets_the_same_decision_with_its_own_text(
+    kb,
+) -> None:
+    import pickle
+
+    from bot.core.matcher import Matcher
+
+    fresh = Matcher(kb)
+    first = fresh.match("<@U1> what does a tpm earn in india?")
+    again = fresh.match("<@U2> what does a tpm earn in india?")
+    assert again.query == "<@U2> what does a tpm earn in india?"
+    assert again._replace(query=first.query) == first
+    # The start-up cache stores the matcher without what it remembered, and still works.
+    restored = pickle.loads(pickle.dumps(fresh))
+    assert "_recent" not in pickle.loads(pickle.dumps(fresh)).__getstate__()
+    assert restored.match("what does a tpm earn in india?").section.id == "salary-india"
+    # After a follow-up the same words are read with their conversation, not from memory.
+    assert fresh.match("and for directors?", ["salary-india"]).status == "partial"
+    assert fresh.match("and for directors?").status != "partial"

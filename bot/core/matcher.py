@@ -34,6 +34,7 @@ answered before it in the conversation (`history`).
 
 from __future__ import annotations
 
+import functools
 import gc
 import math
 import os
@@ -65,6 +66,9 @@ MAX_QUERY_WORDS = 60
 MAX_CANDIDATES = 5
 #: How many sections get the full (phrase and fuzzy) score after the cheap coverage pass.
 SHORTLIST = 16
+#: Decisions kept for questions asked again word for word (suggested prompts, "/tpm salary", a
+#: popular question in a busy channel): a repeat costs a dictionary lookup, not a reading.
+RECENT_QUESTIONS = 1024
 #: Up to this many sections, every section's phrase index is made at build time (and so is in
 #: the start-up cache); above it, each is made when the section is first scored.
 EAGER_SECTIONS = 1000
@@ -353,6 +357,7 @@ class Matcher:
         finally:
             if collecting:
                 gc.enable()
+        self._start_remembering()
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Refuse a start-up cache built from another version of the word list.
@@ -364,6 +369,19 @@ class Matcher:
         if stamp is not None and stamp != _file_stamp(LEXICON_PATH):
             raise ValueError("the word list changed since this matcher was cached")
         self.__dict__.update(state)
+        self._start_remembering()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Everything but the decisions remembered for repeated questions, which belong to
+        this process."""
+        state = self.__dict__.copy()
+        state.pop("_recent", None)
+        return state
+
+    def _start_remembering(self) -> None:
+        # lru_cache is thread-safe and bounded; a new matcher (a reload) starts empty, so a
+        # remembered decision never outlives the knowledge it was made from.
+        self._recent = functools.lru_cache(maxsize=RECENT_QUESTIONS)(self._match_cleaned)
 
     def _build(self, kb: KnowledgeBase, lexicon: dict[str, Any] | None) -> None:
         self.kb = kb
@@ -870,7 +888,11 @@ class Matcher:
         """Clean, read and decide: answer, partial, suggest or none (social messages get the help
         or thanks intent). `history` holds the ids of sections answered earlier in the same
         conversation, oldest first; an elliptical follow-up is read against the latest."""
-        cleaned = clean_slack_text(question)
+        result: MatchResult = self._recent(clean_slack_text(question), tuple(history))
+        return result._replace(query=question)
+
+    def _match_cleaned(self, cleaned: str, history: tuple[str, ...]) -> MatchResult:
+        question = cleaned
         clauses = self._clauses(cleaned)
         intent = self._social_intent(clauses)
         previous = self._previous(history)
