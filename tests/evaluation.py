@@ -6,6 +6,8 @@ Two sets, kept apart on purpose:
   (even positions) and a check half (odd positions) so over-fitting shows as a gap between them.
 * data/dev_questions_2.yaml ("dev 2"): a second development set written later from the guide and
   the section titles alone (not from the knowledge base or the first set), split the same way.
+* data/dev_questions_3.yaml ("dev 3"): a third, written the same blind way by a helper who saw
+  only the guide and the section list, split the same way.
 * data/frozen_questions.yaml: written blind from the guide alone by someone who never saw the
   knowledge base or the code. Never tuned on: only its aggregate figures are looked at.
 
@@ -75,6 +77,11 @@ def dev_cases(name: str = "dev_questions.yaml") -> list[Case]:
 def dev2_cases() -> list[Case]:
     """The second development set (dev 2)."""
     return dev_cases("dev_questions_2.yaml")
+
+
+def dev3_cases() -> list[Case]:
+    """The third development set (dev 3), written blind like dev 2, in a later session."""
+    return dev_cases("dev_questions_3.yaml")
 
 
 def frozen_cases() -> list[Case]:
