@@ -349,3 +349,20 @@ def test_a_question_asked_again_word_for_word_gets_the_same_decision_with_its_ow
     # After a follow-up the same words are read with their conversation, not from memory.
     assert fresh.match("and for directors?", ["salary-india"]).status == "partial"
     assert fresh.match("and for directors?").status != "partial"
+
+
+def test_real_words_next_to_guide_words_are_not_repaired_into_them() -> None:
+    from bot.core.spelling import SpellingCorrector
+
+    speller = SpellingCorrector(["plan", "would", "expect", "average", "senior"], keep=["plain"])
+    assert speller.correct("plain") == "plain"  # a real word, kept
+    assert speller.correct("senoir") == "senior"  # a typo, repaired
+    assert speller.correct("plainn") != "plain"  # kept words are never repair targets
+    assert "plain" in speller
+
+
+def test_the_shipped_word_list_keeps_common_words_that_sit_near_guide_words(matcher) -> None:
+    cleaned = matcher._text.split_words("explain it in plain words, whereas the world expert says")
+    repaired = [matcher._speller.correct(w) for w in cleaned]
+    for word in ("plain", "whereas", "world", "expert"):
+        assert word in repaired

@@ -414,7 +414,7 @@ class Matcher:
             strong.append(weights)
             phrase_terms.append(analysed)
 
-        self._speller = SpellingCorrector(vocabulary)
+        self._speller = SpellingCorrector(vocabulary, _word_list(raw.get("real_words")))
         count = len(sections)
         document_frequency = Counter(chain.from_iterable(strong))
         self._idf = {
@@ -578,7 +578,7 @@ class Matcher:
             elif value is not None:
                 found.extend(tx.plain_words(str(value)))
 
-        walk(raw)
+        walk({k: v for k, v in raw.items() if k != "real_words"})  # kept, not repair targets
         return found
 
     def _aspect_profile(self, analysed: list[list[str]]) -> dict[str, float]:

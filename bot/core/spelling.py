@@ -27,8 +27,10 @@ def _deletes(word: str) -> set[str]:
 class SpellingCorrector:
     """Maps a misspelt word to the nearest vocabulary word, or returns it unchanged."""
 
-    def __init__(self, words: Iterable[str]) -> None:
+    def __init__(self, words: Iterable[str], keep: Iterable[str] = ()) -> None:
         self._frequency: Counter[str] = Counter(words)
+        #: Real words near ours ("plain", "world"): left as they are, never repaired *to*.
+        self._keep = frozenset(keep) - self._frequency.keys()
         index: dict[str, set[str]] = {}
         for word in self._frequency:
             if len(word) >= MIN_LENGTH - 1:
@@ -43,11 +45,16 @@ class SpellingCorrector:
     def __contains__(self, word: str) -> bool:
         """Whether the word is one the guide (or the word list) uses: names it does not are
         things the guide says nothing about."""
-        return word in self._frequency
+        return word in self._frequency or word in self._keep
 
     def correct(self, word: str) -> str:
         """Return the vocabulary word `word` was probably meant to be (or `word` itself)."""
-        if word in self._frequency or len(word) < MIN_LENGTH or not word.isalpha():
+        if (
+            word in self._frequency
+            or word in self._keep
+            or len(word) < MIN_LENGTH
+            or not word.isalpha()
+        ):
             return word
         cached = self._cache.get(word)
         if cached is not None:
