@@ -366,3 +366,16 @@ def test_the_shipped_word_list_keeps_common_words_that_sit_near_guide_words(matc
     repaired = [matcher._speller.correct(w) for w in cleaned]
     for word in ("plain", "whereas", "world", "expert"):
         assert word in repaired
+
+
+@pytest.mark.parametrize(
+    "history", [["salary-india"], ["level-director-vp"], ["education-and-certifications"]]
+)
+def test_a_follow_up_that_names_a_level_and_asks_its_own_question_stands_on_its_own(
+    matcher, history
+) -> None:
+    result = matcher.match("what does a senior one do?", history)
+    assert (result.status, result.section and result.section.id) == ("answer", "level-senior")
+    pay = matcher.match("aur senior ki salary?", history)
+    assert pay.status == "partial" and pay.section.id == "salary-india"
+    assert "senior" in pay.not_covered

@@ -1118,8 +1118,12 @@ class Matcher:
         close = [i for i, score in own_ranked if score >= own_ranked[0][1] - ANSWER_MARGIN]
         named = [i for i, _ in own_ranked[:3] if own.subjects & self._subjects[i]]
         if named and own.asks - {"level"}:
-            # It names a level and asks something of its own ("aur senior ki salary?"): the
-            # ranking and the gaps decide, so a level the guide gives no pay for is said so.
+            # It names a level and asks something of its own ("aur senior ki salary?", "what
+            # does a senior one do?"): it stands on its own, gaps included, so a level the guide
+            # gives no pay for is said so and the earlier topic does not pull it back.
+            alone = self._decide(own)
+            if alone.status in ("answer", "partial"):
+                return alone
             target = None
         elif named:
             # It names a level among its best candidates ("what about senior?"): that level.
