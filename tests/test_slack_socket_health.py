@@ -6,6 +6,7 @@ one core at 100% the whole time (`recv` returning b"" in a loop)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 
@@ -64,6 +65,32 @@ def test_a_connection_dropped_without_a_close_frame_is_replaced_quickly_and_chea
         assert cpu <= MAX_CPU_SHARE * elapsed, f"{cpu:.2f} CPU s in {elapsed:.1f} s"
         assert len(slack.calls_to("apps.connections.open")) == 2
         assert answered(slack, sockets, "20.2")["channel"] == "C1"
+    finally:
+        bot.stop()
+        print(bot.output)
+
+
+def test_when_slack_refuses_new_connections_for_a_while_the_bot_keeps_trying_then_reconnects(
+    fakes,
+) -> None:
+    """A dropped connection whose replacement Slack refuses (an outage, `ok: false`) is retried
+    with growing pauses, not given up on, and not hammered: once Slack answers, the bot is back."""
+    slack, sockets = fakes
+    bot = BotProcess("socket", slack.url, SLACK_SIGNING_SECRET="")
+    try:
+        sockets.wait_for_connections(1, timeout=30)
+        answered(slack, sockets, "21.1")
+        refusals = 3
+        slack.fail("apps.connections.open", error="internal_error", times=refusals)
+        sockets.drop("half_close")
+        seconds = sockets.wait_for_connections(2, timeout=30)
+        attempts = slack.attempts_to("apps.connections.open")
+        print(f"reconnected after {seconds:.1f} s and {len(attempts)} attempts")
+        assert len(attempts) == 1 + refusals + 1  # start-up, the refusals, the success
+        pauses = [later.at - earlier.at for earlier, later in itertools.pairwise(attempts[1:])]
+        assert all(b >= a for a, b in itertools.pairwise(pauses)), pauses  # backing off
+        assert answered(slack, sockets, "21.2")["channel"] == "C1"
+        assert "Traceback" not in bot.output
     finally:
         bot.stop()
         print(bot.output)

@@ -11,6 +11,10 @@ one thing added here. Slack's servers answer pings at once, so a second is gener
 
 from __future__ import annotations
 
+import random
+import threading
+import time
+
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
 from slack_sdk.socket_mode.websocket_client import SocketModeClient
@@ -22,10 +26,47 @@ PING_INTERVAL_SECONDS = 2.0
 PONG_TIMEOUT_SECONDS = 1.0
 #: Seconds to wait for the close frame answering ours.
 CLOSE_TIMEOUT_SECONDS = 1.0
+#: Pauses between attempts to reconnect while Slack refuses or cannot be reached: the first,
+#: and the most any pause grows to. A connection that lived this long resets them.
+FIRST_PAUSE_SECONDS = 0.5
+MAX_PAUSE_SECONDS = 30.0
+STABLE_SECONDS = 60.0
 
 
 class _DeadlineClient(SocketModeClient):
-    """slack_sdk's websocket-client Socket Mode client, passing a pong deadline to run_forever."""
+    """slack_sdk's websocket-client Socket Mode client, passing a pong deadline to run_forever,
+    and reconnecting until it succeeds.
+
+    slack_sdk reconnects from the closed connection's callback, once: if Slack refuses or cannot
+    be reached at that moment, the error ends the callback and the bot stays offline for good.
+    Here a failed attempt is retried after a pause that doubles up to half a minute (with
+    jitter, so several instances do not retry in step), and connections that keep dying at once
+    are paced the same way, so an outage is ridden out without hammering Slack."""
+
+    _pause = 0.0
+    _connected_at = 0.0
+    _stopping: threading.Event | None = None
+
+    def connect_to_new_endpoint(self, force: bool = False) -> None:
+        stopping = self._stopping = self._stopping or threading.Event()
+        if time.monotonic() - self._connected_at >= STABLE_SECONDS:
+            self._pause = 0.0  # a connection that lived a while: reconnect at once
+        while not self.closed and not stopping.is_set():
+            if self._pause:
+                stopping.wait(self._pause * random.uniform(0.8, 1.0))
+                if self.closed or stopping.is_set():
+                    return
+            self._pause = min(max(self._pause * 2, FIRST_PAUSE_SECONDS), MAX_PAUSE_SECONDS)
+            try:
+                super().connect_to_new_endpoint(force)
+            except Exception as error:  # Slack refused, or could not be reached: try again
+                self.logger.warning(
+                    f"kind=socket decision=reconnect_failed error={type(error).__name__} "
+                    f"retry_in_s={self._pause:.1f}"
+                )
+                continue
+            self._connected_at = time.monotonic()
+            return
 
     def _run_current_session(self) -> None:
         session = self.current_session
@@ -46,7 +87,9 @@ class _DeadlineClient(SocketModeClient):
 
     def disconnect(self) -> None:
         """Close the connection, waiting at most a second for Slack's close frame (the library
-        waits three), so that SIGTERM finishes quickly."""
+        waits three), so that SIGTERM finishes quickly (and ends any pause between attempts)."""
+        if self._stopping is not None:
+            self._stopping.set()
         if self.current_session is not None:
             self.current_session.close(timeout=CLOSE_TIMEOUT_SECONDS)
 
