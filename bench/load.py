@@ -56,7 +56,7 @@ OFF_TOPIC = {"who is the best pizza chef in town?"}
 
 
 def varied_questions() -> list[str]:
-    """Every in-domain question of the development sets (about 450, each asked once before
+    """Every in-domain question of the development sets (about 430, each asked once before
     the list comes round again): the matcher reads nearly every event afresh, where the eight
     above are soon remembered word for word."""
     import yaml
@@ -477,7 +477,7 @@ def main() -> None:
     parser.add_argument(
         "--varied",
         action="store_true",
-        help="ask the development sets' ~450 in-domain questions in turn instead of the 8 above",
+        help="ask the development sets' ~430 in-domain questions in turn instead of the 8 above",
     )
     parser.add_argument(
         "--retries",
