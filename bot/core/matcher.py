@@ -149,6 +149,7 @@ _FOLLOW_UP_OPENERS = (
 )
 #: Question words that, with the role alone, make a whole question ("what is a TPM").
 _DEFINING = frozenset(["what", "who", "whats", "what's", "define", "meaning", "explain"])
+_NEGATIONS = frozenset(["not", "non", "no", "except", "nahi", "nahin"])
 _FOLLOW_UP_REFERENCES = frozenset(["that", "it", "this", "those", "them", "they", "one", "there"])
 
 
@@ -778,6 +779,8 @@ class Matcher:
             for i, w in enumerate(focus)
             if w in subjects
             and not (i and focus[i - 1] in _DEGREE_WORDS)
+            # "just got a TPM role (not sr)": a level ruled out is not the subject
+            and not (i and focus[i - 1] in _NEGATIONS)
             # "as a senior developer, ..." is about another job's level
             and not (i + 1 < len(focus) and _other_role_is_subject(focus, i + 1))
         )
