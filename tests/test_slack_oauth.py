@@ -389,3 +389,38 @@ def test_a_token_slack_refuses_gets_no_answer(slack, matcher) -> None:
         )
     finally:
         bot.close()
+
+
+def test_a_workspace_already_served_is_answered_while_the_database_is_unreachable(
+    slack, matcher, monkeypatch
+) -> None:
+    """Losing the database must not stop answers: the installation last read is used until the
+    database answers again; a workspace never served still gets a 500 so Slack retries."""
+    from sqlalchemy.exc import OperationalError
+
+    bot = oauth_bot(slack, matcher, None)
+    try:
+        state, _ = begin_install(bot)
+        assert finish_install(bot, "T11", state, state) == 200
+        first = event_from("T11", mention("<@UBOTT11> what does a tpm do?", "970.1"), "EvT11a")
+        assert signed_post(bot, first, "application/json")[0] == 200
+        slack.wait_for("chat.postMessage")
+
+        installations = bot.store.installations.installation_store
+
+        def unreachable(*args, **kwargs):
+            raise OperationalError("SELECT", {}, ConnectionRefusedError("refused"))
+
+        monkeypatch.setattr(type(installations).__mro__[1], "find_bot", unreachable)
+        during = event_from("T11", mention("<@UBOTT11> tpm salary?", "970.2"), "EvT11b")
+        assert signed_post(bot, during, "application/json")[0] == 200
+        replies = slack.wait_for("chat.postMessage", count=2)
+        assert replies[-1]["thread_ts"] == "970.2"
+        assert slack.tokens_for("chat.postMessage")[-1] == slack.token_of("T11")
+        assert "kind=authorize team=T11 decision=last_read reason=store_unreachable" in bot.output
+
+        stranger = event_from("T12", mention("<@UBOTT12> hi", "970.3"), "EvT12")
+        assert signed_post(bot, stranger, "application/json")[0] == 500
+        assert "Traceback" not in bot.output
+    finally:
+        bot.close()

@@ -22,7 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
 )
-from slack_sdk.oauth.installation_store import InstallationStore
+from slack_sdk.oauth.installation_store import Bot, InstallationStore
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.conversations import Conversations, MemoryConversations
@@ -214,14 +214,45 @@ class WorkspaceAuthorize(Authorize):
     by team id (the app asks for no user token), with auth.test's answer kept per token.
 
     Unlike Bolt's InstallationStoreAuthorize, a database error is not taken for "not
-    installed": it propagates, and the request gets a 500 so Slack delivers it again. A
-    workspace without an installation is one line naming it. Token rotation is not supported
-    (the manifest keeps it off)."""
+    installed". While the database is unreachable, a workspace this process has already served
+    is answered with the installation it last read (losing the database must not stop answers);
+    one it has not served propagates the error, and the request gets a 500 so Slack delivers it
+    again. Only a successful read updates or forgets what is remembered, so an uninstall is seen
+    as soon as the database answers. A workspace without an installation is one line naming it.
+    Token rotation is not supported (the manifest keeps it off)."""
 
     def __init__(self, installation_store: InstallationStore) -> None:
         self.installation_store = installation_store
         self._identities: dict[str, AuthorizeResult] = {}
+        self._last_read: dict[tuple[str | None, str | None], Bot] = {}
         self._lock = threading.Lock()
+
+    def _find_bot(
+        self, context: BoltContext, enterprise_id: str | None, team_id: str | None
+    ) -> Bot | None:
+        key = (enterprise_id, team_id)
+        try:
+            bot = self.installation_store.find_bot(
+                enterprise_id=enterprise_id,
+                team_id=team_id,
+                is_enterprise_install=context.is_enterprise_install,
+            )
+        except Exception:
+            with self._lock:
+                remembered = self._last_read.get(key)
+            if remembered is None:
+                raise
+            log.warning(
+                "kind=authorize team=%s decision=last_read reason=store_unreachable",
+                _safe_id(team_id or "-"),
+            )
+            return remembered
+        with self._lock:
+            if bot is None:
+                self._last_read.pop(key, None)
+            else:
+                self._last_read[key] = bot
+        return bot
 
     def __call__(
         self,
@@ -232,11 +263,7 @@ class WorkspaceAuthorize(Authorize):
         user_id: str | None,
         **actor: Any,
     ) -> AuthorizeResult | None:
-        bot = self.installation_store.find_bot(
-            enterprise_id=enterprise_id,
-            team_id=team_id,
-            is_enterprise_install=context.is_enterprise_install,
-        )
+        bot = self._find_bot(context, enterprise_id, team_id)
         token = bot.bot_token if bot is not None else None
         if bot is None or not token:
             log.warning("kind=not_installed team=%s decision=ignored", _safe_id(team_id or "-"))
