@@ -410,15 +410,6 @@ def test_a_follow_up_that_names_a_level_and_asks_its_own_question_stands_on_its_
     assert "senior" in pay.not_covered
 
 
-def test_the_askers_own_years_of_experience_are_background_not_a_question_about_years(
-    matcher,
-) -> None:
-    told = matcher.match("I have 7 yoe as a developer. what does a TPM do day to day?")
-    assert (told.status, told.section.id) == ("answer", "responsibilities")
-    asked = matcher.match("how many years of experience do you need to become a TPM?")
-    assert asked.status == "partial" and "years of experience" in asked.not_covered
-
-
 def test_a_level_ruled_out_is_not_the_subject(matcher) -> None:
     result = matcher.match("at the non-senior tpm level do you own specific components?")
     assert result.section is not None and result.section.id != "level-senior"
