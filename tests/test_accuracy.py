@@ -413,3 +413,24 @@ def test_a_follow_up_that_names_a_level_and_asks_its_own_question_stands_on_its_
 def test_a_level_ruled_out_is_not_the_subject(matcher) -> None:
     result = matcher.match("at the non-senior tpm level do you own specific components?")
     assert result.section is not None and result.section.id != "level-senior"
+
+
+STORY = (
+    "Hi everyone, quick background: I have been working as an SDET at a mid-size product "
+    "company in Pune for about four years now, mostly on test automation frameworks, CI "
+    "pipelines and a bit of load testing, and before that I did two years of manual QA. "
+    "I have been talking to a few product folks internally and I like the idea of owning "
+    "a product and working with business people, but I am not sure where to begin. "
+)
+
+
+def test_a_question_after_a_long_story_is_the_part_read(matcher) -> None:
+    question = "So my question is: how do I actually become a technical product manager from here?"
+    result = matcher.match(STORY + question)
+    assert (result.status, result.section.id) == ("answer", "how-to-become")
+
+
+def test_a_question_at_the_end_of_a_very_long_paste_is_still_found(matcher) -> None:
+    paste = STORY + "log line: build failed at step 12. " * 150
+    result = matcher.match(paste + " anyway, what is the average TPM salary in India?")
+    assert (result.status, result.section.id) == ("answer", "salary-india")

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
-#: Longest message we look at. Questions are short; capping first keeps a 40,000-character
-#: paste as cheap to handle as a normal question.
-MAX_QUESTION_CHARS = 1_000
+#: Longest message we look at. Capping first keeps a 40,000-character paste as cheap to handle
+#: as a normal question; a longer message keeps its opening and its end, where a question sits
+#: (after the asker's story, usually), and loses the middle.
+MAX_QUESTION_CHARS = 3_000
+_OPENING_CHARS = 1_000
 
 _ANGLE = re.compile(r"<([^<>\n]{0,500})>")
 _EMOJI = re.compile(r":[a-z0-9_+'\-]{1,60}:", re.IGNORECASE)
@@ -38,7 +40,9 @@ def _replace_angle(match: re.Match[str]) -> str:
 
 def clean_slack_text(text: str) -> str:
     """Return the question inside a Slack message as plain, single-spaced text."""
-    text = text[:MAX_QUESTION_CHARS]
+    if len(text) > MAX_QUESTION_CHARS:
+        ending = MAX_QUESTION_CHARS - _OPENING_CHARS - 1
+        text = f"{text[:_OPENING_CHARS]}\n{text[-ending:]}"
     text = _CONTROL.sub(" ", text)
     text = _QUOTE_MARKER.sub("", text)
     text = _ANGLE.sub(_replace_angle, text)

@@ -605,14 +605,7 @@ class Matcher:
         (about the asker) or not."""
         clauses: list[_Clause] = []
         marks: list[bool] = []  # whether each clause is itself a question
-        budget = MAX_QUERY_WORDS
-        for piece in _CLAUSE_BREAK.split(_DOTTED.sub(r"\1", cleaned)):
-            if budget <= 0:
-                break
-            raw_words = self._text.split_words(piece)[:budget]
-            if not raw_words:
-                continue
-            budget -= len(raw_words)
+        for piece, raw_words in self._within_budget(cleaned):
             corrected = [self._speller.correct(w) for w in raw_words]
             if corrected != raw_words:  # a repaired word may complete a phrase: read it again
                 corrected = self._text.split_words(" ".join(corrected))
@@ -640,6 +633,33 @@ class Matcher:
             # suggest i go about it?"): the background is the question.
             clauses = [_Clause(c.words, False, c.names) for c in clauses]
         return clauses
+
+    def _within_budget(self, cleaned: str) -> list[tuple[str, list[str]]]:
+        """The pieces of the message worth reading, in order, with their words.
+
+        A long post is mostly the asker's story, and its question often comes last ("...so my
+        question is: how do I become a TPM from here?"). When the words run past the budget,
+        the pieces that ask (a "?") are kept first, then the opening piece, then the others
+        from the end backwards, so the question is never the part cut off.
+        """
+        pieces = [
+            (piece, words[:MAX_QUERY_WORDS])
+            for piece in _CLAUSE_BREAK.split(_DOTTED.sub(r"\1", cleaned))
+            if (words := self._text.split_words(piece))
+        ]
+        if sum(len(words) for _, words in pieces) <= MAX_QUERY_WORDS:
+            return pieces
+        asking = [n for n, (piece, _) in enumerate(pieces) if piece.rstrip().endswith("?")]
+        rest = [0, *range(len(pieces) - 1, 0, -1)]
+        chosen: set[int] = set()
+        budget = MAX_QUERY_WORDS
+        for n in [*reversed(asking), *rest]:
+            if budget <= 0:
+                break
+            if n not in chosen:
+                chosen.add(n)
+                budget -= len(pieces[n][1])
+        return [pieces[n] for n in sorted(chosen)]
 
     def _proper_names(self, piece: str) -> tuple[str, ...]:
         """Capitalised words the guide never uses: companies, cities, countries, courses. A
