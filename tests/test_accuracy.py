@@ -434,3 +434,17 @@ def test_a_question_at_the_end_of_a_very_long_paste_is_still_found(matcher) -> N
     paste = STORY + "log line: build failed at step 12. " * 150
     result = matcher.match(paste + " anyway, what is the average TPM salary in India?")
     assert (result.status, result.section.id) == ("answer", "salary-india")
+
+
+def test_a_comparison_with_another_role_names_that_role(matcher) -> None:
+    result = matcher.match("how is a tpm different from a data scientist?")
+    assert result.status == "partial" and result.section.id == "pm-vs-tpm"
+    assert "data scientist" in result.not_covered
+
+
+def test_comparing_pm_and_tpm_is_the_guides_own_comparison_whatever_else_is_named(
+    matcher,
+) -> None:
+    result = matcher.match("pm vs tpm, which one suits a software engineer better?")
+    assert result.section is not None and result.section.id == "pm-vs-tpm"
+    assert "compares with" not in result.not_covered

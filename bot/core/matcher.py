@@ -1020,8 +1020,16 @@ class Matcher:
         """The first gap (in word-list order) the question triggers and asks for."""
         gaps = self._lexicon.gaps
         for index in sorted(h for h in hits if h >= 0):
-            if not gaps[index].asks or gaps[index].asks in query.asks:
-                return gaps[index]
+            gap = gaps[index]
+            if gap.asks == "comparison" and query.compares_pm:
+                continue  # "pm vs tpm, which suits me? 6 yrs SDE": the guide's own comparison
+            if not gap.asks or gap.asks in query.asks:
+                if "{found}" not in gap.not_covered:
+                    return gap
+                # Name what the asker named ("how a TPM compares with a data scientist").
+                found = next((p.strip() for p in gap.about if p in query.focus), "")
+                named = gap.not_covered.replace("{found}", found or "that role")
+                return _Gap(gap.about, gap.asks, named, gap.section)
         return None
 
     def _partial(
