@@ -448,3 +448,10 @@ def test_comparing_pm_and_tpm_is_the_guides_own_comparison_whatever_else_is_name
     result = matcher.match("pm vs tpm, which one suits a software engineer better?")
     assert result.section is not None and result.section.id == "pm-vs-tpm"
     assert "compares with" not in result.not_covered
+
+
+@pytest.mark.parametrize(
+    "question", ["TPM full form kya hai", "what is the full form of TPM?", "what does TPM stand for"]
+)
+def test_asking_what_tpm_stands_for_is_asking_what_the_role_is(matcher, question) -> None:
+    assert answer_id(matcher, question) == "what-is-a-tpm"
