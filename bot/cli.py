@@ -208,7 +208,26 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     files = len(kb.files)
     print(f"OK: {len(kb.sections)} sections in {files} file{'s' * (files != 1)}, no problems.")
+    if not args.alone:
+        _warn_about_taken_questions(kb)
     return 0
+
+
+def _warn_about_taken_questions(kb: KnowledgeBase) -> None:
+    """Warn (without failing) about the guide's questions an added file would now answer."""
+    from bot.core.loader import load_knowledge
+    from bot.core.overlap import taken_questions
+
+    taken = taken_questions(load_knowledge(), kb)
+    for question, was, now in taken:
+        print(
+            f"warning: {question!r} was answered by the guide's {was!r}; it would now get {now!r}"
+        )
+    if taken:
+        print(
+            f"{len(taken)} of the guide's questions would be answered by the added sections: "
+            "make their aliases and questions more specific unless that is what you want."
+        )
 
 
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:

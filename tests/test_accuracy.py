@@ -451,7 +451,8 @@ def test_comparing_pm_and_tpm_is_the_guides_own_comparison_whatever_else_is_name
 
 
 @pytest.mark.parametrize(
-    "question", ["TPM full form kya hai", "what is the full form of TPM?", "what does TPM stand for"]
+    "question",
+    ["TPM full form kya hai", "what is the full form of TPM?", "what does TPM stand for"],
 )
 def test_asking_what_tpm_stands_for_is_asking_what_the_role_is(matcher, question) -> None:
     assert answer_id(matcher, question) == "what-is-a-tpm"

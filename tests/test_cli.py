@@ -119,6 +119,28 @@ def test_validate_checks_a_file_together_with_the_shipped_guide(tmp_path: Path) 
     assert "related id 'responsibilities' does not exist" in alone.stdout
 
 
+def test_validate_warns_when_an_added_file_takes_a_question_the_guide_answers(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "pay.yaml"
+    path.write_text(
+        TEAM_FILE.replace("team-oncall", "team-pay")
+        .replace("Our on-call rota", "Our pay bands")
+        .replace("[on-call rota, pager duty]", "[pay bands]")
+        .replace('"when are TPMs on call?"', '"how much does a TPM earn in India?"'),
+        encoding="utf-8",
+    )
+    result = run_cli("validate", str(path))
+    assert result.returncode == 0  # a warning, not a problem: the team may mean it
+    assert (
+        "warning: 'how much does a TPM earn in India?' was answered by the guide's "
+        "'salary-india'; it would now get 'team-pay'"
+    ) in result.stdout
+    quiet = tmp_path / "team.yaml"
+    quiet.write_text(TEAM_FILE, encoding="utf-8")
+    assert "warning" not in run_cli("validate", str(quiet)).stdout
+
+
 def test_serve_reports_every_missing_setting_at_once(tmp_path: Path) -> None:
     env = {"SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": "", "PORT": "http", "LOG_LEVEL": "LOUD"}
     result = run_cli("serve", env=env, cwd=tmp_path)
