@@ -147,8 +147,8 @@ def test_all_problems_are_reported_in_one_run(tmp_path: Path) -> None:
     path = write(tmp_path, text)
     assert problems(path) == [
         f"{path}:2: id 'Bad_Id' must be kebab-case, like 'level-senior'",
-        f"{path}:19: section 'gamma' title must be text",
         f"{path}:16: related id 'nope' does not exist",
+        f"{path}:19: section 'gamma' title is empty",
     ]
 
 
@@ -189,7 +189,7 @@ def test_a_section_with_errors_still_gets_its_duplicate_and_related_checks(
     text = "sections:\n" + section(alias="first", question="first?") + broken
     path = write(tmp_path, text)
     assert problems(path) == [
-        f"{path}:11: section 'alpha' title must be text",
         f"{path}:10: duplicate id 'alpha'; first defined at {path}:2",
+        f"{path}:11: section 'alpha' title must be text",
         f"{path}:16: related id 'nope' does not exist",
     ]

@@ -136,6 +136,9 @@ def _build(files: list[str], problems: list[Problem]) -> KnowledgeBase:
         problems.extend(file_problems)
     problems.extend(_check_across_files(drafts))
     if problems:
+        # In reading order, file by file, so an editor can work down the list.
+        order = {path: n for n, path in enumerate(files)}
+        problems.sort(key=lambda p: (order.get(p.path, len(order)), p.line))
         raise KnowledgeError(problems)
     return KnowledgeBase(tuple(d.section for d in drafts), tuple(files))
 
@@ -265,7 +268,10 @@ class _FileReader:
         return result
 
     def text(self, node: yaml.Node, what: str) -> str | None:
-        if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+            self.problem(node, f"{what} is empty")  # `summary:` with nothing after it
+            return None
+        if not isinstance(node, yaml.ScalarNode):
             self.problem(node, f"{what} must be text")
             return None
         value = str(node.value).strip()
