@@ -265,6 +265,21 @@ def opened_store(settings: Settings) -> Iterator[Store]:
         ) from None
 
 
+def _require_existing_sqlite_file(settings: Settings) -> None:
+    """A report reads what the bot recorded: a SQLite file that is not there is a mistyped
+    DATABASE_URL (or a bot that never ran), not an empty week, so it is not created."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and not os.path.exists(url.database):
+        raise StartupError(
+            [
+                f"no database at {url.database}: `tpm-bot serve` or `tpm-bot socket` creates it "
+                "when it first runs; check DATABASE_URL"
+            ]
+        )
+
+
 def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_store()
 
@@ -288,6 +303,7 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         since = parse_since(args.since)
     except ValueError as error:
         raise StartupError([str(error)]) from None
+    _require_existing_sqlite_file(settings)
     with opened_store(settings) as store:
         store.upgrade()
         report = build_report(store.engine, since)
@@ -298,6 +314,11 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(report, ensure_ascii=False))
     elif not args.html:
         print(render_table(report))
+        if not report["questions"]:
+            print(
+                "\nNo questions recorded in this period. Only `tpm-bot serve` and `tpm-bot socket`"
+                " record them; `ask` and `chat` in the terminal do not."
+            )
     return 0
 
 

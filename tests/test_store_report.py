@@ -132,3 +132,13 @@ def test_report_periods() -> None:
     with pytest.raises(ValueError):
         parse_since("7 days")
     assert run_cli("report", "--since", "soon").returncode == 2
+
+
+def test_report_refuses_a_sqlite_file_that_is_not_there_instead_of_creating_it(tmp_path) -> None:
+    from helpers import run_cli
+
+    missing = tmp_path / "typo" / "bot.db"
+    result = run_cli("report", env={"DATABASE_URL": f"sqlite:///{missing}"})
+    assert result.returncode == 2
+    assert f"no database at {missing}" in result.stderr
+    assert not missing.parent.exists()
