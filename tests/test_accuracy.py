@@ -456,3 +456,11 @@ def test_comparing_pm_and_tpm_is_the_guides_own_comparison_whatever_else_is_name
 )
 def test_asking_what_tpm_stands_for_is_asking_what_the_role_is(matcher, question) -> None:
     assert answer_id(matcher, question) == "what-is-a-tpm"
+
+
+def test_my_roadmap_is_a_career_path_not_the_technical_roadmap(matcher) -> None:
+    question = (
+        "working as a business analyst, thinking of switching to TPM. what should be my roadmap?"
+    )
+    assert answer_id(matcher, question) == "how-to-become"
+    assert answer_id(matcher, "who owns the technical roadmap?") == "technical-roadmap"
