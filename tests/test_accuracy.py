@@ -464,3 +464,18 @@ def test_my_roadmap_is_a_career_path_not_the_technical_roadmap(matcher) -> None:
     )
     assert answer_id(matcher, question) == "how-to-become"
     assert answer_id(matcher, "who owns the technical roadmap?") == "technical-roadmap"
+
+
+@pytest.mark.parametrize(
+    ("question", "history", "expected"),
+    [
+        ("what's step 2?", ["how-to-become"], "gain-pm-experience"),
+        ("aur step 3?", ["how-to-become", "gain-pm-experience"], "education-and-certifications"),
+        ("what is the first step to become a tpm?", [], "build-technical-expertise"),
+    ],
+)
+def test_the_guides_numbered_steps_to_become_one_can_be_asked_by_number(
+    matcher, question, history, expected
+) -> None:
+    result = matcher.match(question, history)
+    assert result.section is not None and result.section.id == expected
