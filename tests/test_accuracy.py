@@ -479,3 +479,14 @@ def test_the_guides_numbered_steps_to_become_one_can_be_asked_by_number(
 ) -> None:
     result = matcher.match(question, history)
     assert result.section is not None and result.section.id == expected
+
+
+def test_a_fresher_asking_to_become_one_hears_the_guide_says_nothing_about_freshers(
+    matcher,
+) -> None:
+    result = matcher.match("im a fresher, can i directly become tpm after btech?")
+    assert (result.status, result.section.id) == ("partial", "how-to-become")
+    assert "freshers" in result.not_covered
+    # Saying so about oneself is background when the question asks something else.
+    other = matcher.match("I'm a fresher, what does a TPM do?")
+    assert (other.status, other.section.id) == ("answer", "responsibilities")

@@ -194,13 +194,21 @@ class _Phrase(NamedTuple):
 
 
 class _Gap:
-    __slots__ = ("about", "asks", "not_covered", "section")
+    __slots__ = ("about", "asks", "not_covered", "section", "told")
 
     def __init__(
-        self, about: tuple[str, ...], asks: str, not_covered: str, section: str | None
+        self,
+        about: tuple[str, ...],
+        asks: str,
+        not_covered: str,
+        section: str | None,
+        told: bool = False,
     ) -> None:
         self.about = about  # padded canonical phrases, any of which triggers the gap
         self.asks = asks  # the aspect the question must ask, or "" for any
+        #: Also triggered by what the asker says about themselves ("I'm a fresher, can I become
+        #: a TPM?"), when the question asks `asks`.
+        self.told = told
         self.not_covered = not_covered
         self.section = section  # closest covered section id; None: the best match; "": decline
 
@@ -265,6 +273,7 @@ class _Query(NamedTuple):
     subjects: frozenset[str]  # qualifiers the question names ("senior")
     names: tuple[str, ...]  # proper names the guide never uses
     focus: str  # padded canonical words of the question's own clauses, for gap look-up
+    told: str = " "  # padded canonical words of what the asker says about themselves
 
 
 class _Prepared:
@@ -520,6 +529,7 @@ class Matcher:
                     asks=str(entry.get("asks") or ""),
                     not_covered=str(entry.get("not_covered") or ""),
                     section=None if section is None else ("" if section == "none" else section),
+                    told=bool(entry.get("told")),
                 )
             )
         background = str(raw.get("background") or "").replace("\n", " ")
@@ -788,6 +798,11 @@ class Matcher:
             names=tuple(n for c in clauses if not c.background for n in c.names),
             # Numbers become one placeholder, so the word list can say "nnn years".
             focus=f" {' '.join(NUMBER if w.isdigit() else w for w in focus)} ",
+            told=" "
+            + " ".join(
+                NUMBER if w.isdigit() else w for c in clauses if c.background for w in c.words
+            )
+            + " ",
         )
 
     def _subjects_named(self, focus: list[str]) -> frozenset[str]:
@@ -1019,6 +1034,9 @@ class Matcher:
     def _gap(self, query: _Query, hits: set[int]) -> _Gap | None:
         """The first gap (in word-list order) the question triggers and asks for."""
         gaps = self._lexicon.gaps
+        if query.told.strip():
+            told = {h for h in self._triggered(query.told) if h >= 0 and gaps[h].told}
+            hits = hits | {h for h in told if gaps[h].asks and gaps[h].asks in query.asks}
         for index in sorted(h for h in hits if h >= 0):
             gap = gaps[index]
             if gap.asks == "comparison" and query.compares_pm:
