@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 from evaluation import by_kind, dev2_cases, dev3_cases, dev_cases, score
 
+from bot.core.replies import compose
+
 DEV = by_kind(dev_cases())
 #: Floors per kind of question, for each half of the development set.
 DEV_FLOORS = {
@@ -242,11 +244,21 @@ def test_questions_the_guide_answers_only_in_part_say_what_is_missing(
         "how do I clear the TPM chip in BIOS?",
         "what is Trusted Platform Module 2.0?",
         "total productive maintenance TPM pillars",
-        "which companies are hiring TPMs in Pune?",
     ],
 )
-def test_other_meanings_of_tpm_and_hiring_lists_are_declined(matcher, question) -> None:
+def test_other_meanings_of_tpm_are_declined_saying_which_tpm_the_guide_is_about(
+    matcher, question
+) -> None:
     result = matcher.match(question)
+    assert (result.status, result.section) == ("none", None)
+    assert result.not_covered.startswith("other meanings of TPM")
+    assert "Technical Product Manager" in result.not_covered
+    reply = compose(result, matcher.kb)
+    assert reply.options == ()  # no "nearest topics" of the role under the same letters
+
+
+def test_hiring_lists_are_declined(matcher) -> None:
+    result = matcher.match("which companies are hiring TPMs in Pune?")
     assert (result.status, result.section, result.not_covered) == ("none", None, "")
 
 

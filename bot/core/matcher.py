@@ -166,7 +166,8 @@ class MatchResult(NamedTuple):
     status: Status  # "answer", "partial", "suggest" or "none"
     intent: Intent  # "question", "help" (greetings, pleas for help) or "thanks"
     candidates: tuple[Candidate, ...]
-    #: Set only for "partial": what the guide lacks, read after "The guide doesn't cover ".
+    #: What the guide lacks, read after "The guide doesn't cover ": set for "partial", and for
+    #: "none" when the question is about another meaning of "TPM".
     not_covered: str = ""
     #: Further sections a two-part question asks about (with "answer" or "partial").
     also: tuple[Section, ...] = ()
@@ -220,6 +221,7 @@ class _Lexicon:
         "acknowledgement",
         "asks",
         "background",
+        "decline",
         "gaps",
         "help_words",
         "named",
@@ -244,12 +246,14 @@ class _Lexicon:
         program: str,
         acknowledgement: frozenset[str],
         requests: frozenset[str],
+        decline: str = "",
     ) -> None:
         self.requests = requests  # terms that only ask for more of the earlier answer
         self.social = help_words | thanks_words | acknowledgement  # every word of a social message
         self.acknowledgement = acknowledgement  # small words of a thank-you ("that was")
         self.named = named  # what a partial answer says about a name the guide never uses
         self.program = program  # what it says to a question about technical program managers
+        self.decline = decline  # what it says to a question about another meaning of "TPM"
         self.help_words = help_words
         self.thanks_words = thanks_words
         self.background = background  # padded clause starts
@@ -545,6 +549,7 @@ class Matcher:
             triggers=self._trigger_index(senses, gaps),
             named=str(raw.get("named") or "anything specific to {name}"),
             program=str(senses.get("program_note") or "the technical program manager role"),
+            decline=str(senses.get("decline_note") or ""),
             acknowledgement=frozenset(_word_list(social.get("acknowledgement"))),
             requests=frozenset(
                 t for w in _word_list(raw.get("requests")) for t in self._text.analyse(w)
@@ -999,7 +1004,7 @@ class Matcher:
             decision.status,
             "question",
             self._candidates(decision.ranked),
-            decision.not_covered if decision.status == "partial" else "",
+            decision.not_covered if decision.status in ("partial", "none") else "",
             also if decision.status in ("answer", "partial") else (),
         )
 
@@ -1009,7 +1014,7 @@ class Matcher:
         ranked = self._rank(query)
         hits = self._triggered(query.focus)
         if DECLINE in hits:
-            return _Decision("none", ranked)
+            return _Decision("none", ranked, self._lexicon.decline)
         if PROGRAM in hits:
             # Technical *program* manager: say which role the guide is about, and give the
             # closest topic (what a TPM is, when nothing closer stands out).

@@ -179,6 +179,15 @@ def compose(result: MatchResult, kb: KnowledgeBase, *, handoff: str = "") -> Rep
     options = tuple(c.section for c in result.candidates[:MAX_OPTIONS])
     if result.status == "suggest":
         return Reply(kind="suggest", lead=SUGGEST_INTRO, options=options, more_topics=True)
+    if result.not_covered:
+        # Another meaning of "TPM" (a security chip, factory maintenance): say so, and offer
+        # nothing "nearest", which would only be the role's topics under the same letters.
+        return Reply(
+            kind="none",
+            lead=f"The guide doesn't cover {result.not_covered}.",
+            more_topics=True,
+            handoff=handoff,
+        )
     heading = NEAREST_INTRO if options else ""
     return Reply(
         kind="none",
