@@ -8,6 +8,8 @@ Two sets, kept apart on purpose:
   the section titles alone (not from the knowledge base or the first set), split the same way.
 * data/dev_questions_3.yaml ("dev 3"): a third, written the same blind way by a helper who saw
   only the guide and the section list, split the same way.
+* data/dev_questions_4.yaml ("dev 4"): a fourth, written the same way with more long posts,
+  Hinglish and Indian English, indirect questions and Slack markup.
 * data/frozen_questions.yaml: written blind from the guide alone by someone who never saw the
   knowledge base or the code. Never tuned on: only its aggregate figures are looked at.
 
@@ -82,6 +84,11 @@ def dev2_cases() -> list[Case]:
 def dev3_cases() -> list[Case]:
     """The third development set (dev 3), written blind like dev 2, in a later session."""
     return dev_cases("dev_questions_3.yaml")
+
+
+def dev4_cases() -> list[Case]:
+    """The fourth development set (dev 4): long posts, Hinglish and Indian English, markup."""
+    return dev_cases("dev_questions_4.yaml")
 
 
 def frozen_cases() -> list[Case]:
