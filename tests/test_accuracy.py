@@ -502,3 +502,34 @@ def test_a_fresher_asking_to_become_one_hears_the_guide_says_nothing_about_fresh
     # Saying so about oneself is background when the question asks something else.
     other = matcher.match("I'm a fresher, what does a TPM do?")
     assert (other.status, other.section.id) == ("answer", "responsibilities")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "skills needed for Director of Product (technical) role? kindly guide",
+            "level-director-vp",
+        ),
+        ("need clarity on the tpm salary in india, pls revert", "salary-india"),
+        ("tpm log actually karte kya hai?", "responsibilities"),
+        ("what is a technical product manager in the first place?", "what-is-a-tpm"),
+    ],
+)
+def test_indian_english_courtesies_are_not_read_as_the_question(
+    matcher, question, expected
+) -> None:
+    assert answer_id(matcher, question) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["our kafka consumer TPM (transactions per minute) dropped", "what is my TPM rate limit?"],
+)
+def test_tpm_as_a_rate_is_another_meaning(matcher, question) -> None:
+    assert matcher.match(question).status == "none"
+
+
+def test_a_non_technical_product_manager_is_a_product_manager(matcher) -> None:
+    result = matcher.match("average salary of a regular (non-technical) product manager in india?")
+    assert result.status == "partial" and "product managers" in result.not_covered

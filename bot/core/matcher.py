@@ -122,6 +122,8 @@ _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+\b")
 #: Short forms written with a full stop before the word they qualify ("sr. TPM", "vs. PM"): the
 #: stop is not the end of a sentence.
 _DOTTED = re.compile(r"\b(sr|jr|snr|mr|mrs|ms|dr|vs|approx|avg)\.(?=\s)", re.IGNORECASE)
+#: "(technical)", "(not sr)": a short aside in brackets belongs to its sentence.
+_SHORT_ASIDE = re.compile(r"\(\s*([\w'-]+(?:\s+[\w'-]+){0,2})\s*\)")
 _CLAUSE_BREAK = re.compile(r"(?<=[?!.;:])\s+|\s*[,()]\s*|\s+-+\s+|\s+but\s+")
 _QUESTION_START = frozenset(
     """
@@ -659,7 +661,7 @@ class Matcher:
         """
         pieces = [
             (piece, words[:MAX_QUERY_WORDS])
-            for piece in _CLAUSE_BREAK.split(_DOTTED.sub(r"\1", cleaned))
+            for piece in _CLAUSE_BREAK.split(_SHORT_ASIDE.sub(r" \1 ", _DOTTED.sub(r"\1", cleaned)))
             if (words := self._text.split_words(piece))
         ]
         if sum(len(words) for _, words in pieces) <= MAX_QUERY_WORDS:

@@ -26,6 +26,8 @@ _WORD = re.compile(r"[a-z0-9₹]+(?:[.'’][a-z0-9]+)*")
 _PHRASES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), r)
     for p, r in [
+        # A "non-technical product manager" is a product manager, not a TPM.
+        (r"\bnon[- ]?tech(?:nical)?[- ]?product[- ]?manag(?:er|ers|ement)\b", " pm "),
         (r"\btechnical[- ]?product[- ]?manag(?:er|ers|ement)\b", " tpm "),
         (
             r"\btech(?:nical|nicl|ncal|inal)?\.? ?(?:pm|pms|product ?manager|product ?managers)\b",
