@@ -33,6 +33,7 @@ from evaluation import (  # noqa: E402
     by_kind,
     dev2_cases,
     dev3_cases,
+    dev4_cases,
     dev_cases,
     frozen_cases,
     score,
@@ -41,6 +42,7 @@ from evaluation import (  # noqa: E402
 CASES = by_kind(dev_cases())
 CASES_2 = by_kind(dev2_cases())
 CASES_3 = by_kind(dev3_cases())
+CASES_4 = by_kind(dev4_cases())
 IN_DOMAIN = [(c.q, c.expect) for c in CASES["in_domain"]]
 OFF_TOPIC: list[str] = [c.q for c in CASES["off_topic"]]
 
@@ -184,7 +186,12 @@ def report_kinds(kb: KnowledgeBase, frozen: bool = False) -> None:
     """Every kind of question: both development sets by half, and the frozen set if asked."""
     matcher = Matcher(kb)
     columns: list[tuple[str, dict[str, list[Case]]]] = []
-    for name, cases in (("dev", CASES), ("dev 2", CASES_2), ("dev 3", CASES_3)):
+    for name, cases in (
+        ("dev", CASES),
+        ("dev 2", CASES_2),
+        ("dev 3", CASES_3),
+        ("dev 4", CASES_4),
+    ):
         for half in ("tuning", "check"):
             columns.append(
                 (f"{name} {half}", {k: [c for c in v if c.half == half] for k, v in cases.items()})

@@ -8,7 +8,7 @@ each half must clear the floors. The blind, never-tuned set is held by test_froz
 from __future__ import annotations
 
 import pytest
-from evaluation import by_kind, dev2_cases, dev3_cases, dev_cases, score
+from evaluation import by_kind, dev2_cases, dev3_cases, dev4_cases, dev_cases, score
 
 from bot.core.replies import compose
 
@@ -69,6 +69,33 @@ def test_third_dev_set_clears_its_floors_in_both_halves(matcher, kind, half) -> 
         f"dev 3 {kind} {half}: {result.rate:.3f} < {DEV_3_FLOORS[kind]}; misses:\n"
         + "\n".join(result.misses)
     )
+
+
+DEV_4 = by_kind(dev4_cases())
+#: Floors for each half of the fourth development set (dev 4): where the matcher stood on it.
+DEV_4_FLOORS = {
+    "in_domain": 0.83,
+    "off_topic": 0.95,
+    "unanswerable": 0.9,
+    "two_part": 0.8,
+    "follow_up": 0.75,
+    "social": 0.8,
+}
+
+
+@pytest.mark.parametrize("half", ["tuning", "check"])
+@pytest.mark.parametrize("kind", sorted(DEV_4_FLOORS))
+def test_fourth_dev_set_clears_its_floors_in_both_halves(matcher, kind, half) -> None:
+    result = score(matcher, [c for c in DEV_4[kind] if c.half == half])
+    assert result.rate >= DEV_4_FLOORS[kind], (
+        f"dev 4 {kind} {half}: {result.rate:.3f} < {DEV_4_FLOORS[kind]}; misses:\n"
+        + "\n".join(result.misses)
+    )
+
+
+def test_fourth_dev_set_is_broad_enough(kb) -> None:
+    assert sum(len(cases) for cases in DEV_4.values()) >= 200
+    assert {c.expect for c in DEV_4["in_domain"]} == {s.id for s in kb.sections}
 
 
 def test_third_dev_set_is_broad_enough(kb) -> None:

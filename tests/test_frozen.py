@@ -16,14 +16,16 @@ FROZEN = by_kind(frozen_cases())
 
 #: kind -> (floor enforced now, the issue's target)
 FLOORS = {
-    # BELOW TARGET: reached 0.861 without tuning on this set; the issue asks for 0.90.
-    "in_domain": (0.86, 0.90),
-    # BELOW TARGET: reached 0.810 without tuning on this set; the issue asks for 0.85.
-    "unanswerable": (0.80, 0.85),
+    # BELOW TARGET: reached 0.885 without tuning on this set (0.861 a session earlier); the
+    # issue asks for 0.90 (and 0.92 in its figures).
+    "in_domain": (0.88, 0.90),
+    # BELOW TARGET: reached 0.833 without tuning on this set (0.810 a session earlier); the
+    # issue asks for 0.85 (and 0.90 in its figures).
+    "unanswerable": (0.83, 0.85),
     "off_topic": (1.0, 1.0),
     # Not in the issue's floors; held where they are so they cannot slip.
     "two_part": (0.83, 0.83),
-    "follow_up": (0.68, 0.68),
+    "follow_up": (0.75, 0.75),
     "social": (1.0, 1.0),
 }
 
