@@ -10,6 +10,8 @@ Two sets, kept apart on purpose:
   only the guide and the section list, split the same way.
 * data/dev_questions_4.yaml ("dev 4"): a fourth, written the same way with more long posts,
   Hinglish and Indian English, indirect questions and Slack markup.
+* data/dev_questions_5.yaml ("dev 5"): mostly questions the guide cannot fully answer (with a few
+  answerable ones per section, so that declines do not spread), written the same blind way.
 * data/frozen_questions.yaml: written blind from the guide alone by someone who never saw the
   knowledge base or the code. Never tuned on: only its aggregate figures are looked at.
 
@@ -89,6 +91,11 @@ def dev3_cases() -> list[Case]:
 def dev4_cases() -> list[Case]:
     """The fourth development set (dev 4): long posts, Hinglish and Indian English, markup."""
     return dev_cases("dev_questions_4.yaml")
+
+
+def dev5_cases() -> list[Case]:
+    """The fifth development set (dev 5): mostly questions the guide cannot fully answer."""
+    return dev_cases("dev_questions_5.yaml")
 
 
 def frozen_cases() -> list[Case]:
