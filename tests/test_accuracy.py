@@ -560,3 +560,18 @@ def test_tpm_as_a_rate_is_another_meaning(matcher, question) -> None:
 def test_a_non_technical_product_manager_is_a_product_manager(matcher) -> None:
     result = matcher.match("average salary of a regular (non-technical) product manager in india?")
     assert result.status == "partial" and "product managers" in result.not_covered
+
+
+def test_a_comparison_named_before_the_question_is_its_topic(matcher) -> None:
+    result = matcher.match("Engineering manager vs TPM - konsa better long term?")
+    assert result.status == "partial" and "engineering manager" in result.not_covered
+
+
+def test_another_meaning_of_tpm_said_in_passing_still_declines(matcher) -> None:
+    question = "BitLocker wants a recovery key after a BIOS update, did the TPM get cleared?"
+    assert matcher.match(question).status == "none"
+
+
+def test_a_two_part_question_says_what_either_part_lacks(matcher) -> None:
+    result = matcher.match("staff engineer vs senior TPM - who earns more in India?")
+    assert result.status == "partial" and result.not_covered

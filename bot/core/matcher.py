@@ -641,8 +641,10 @@ class Matcher:
             # The asker marked the question; the other clauses are what they told us around it
             # ("can someone list what a TPM does? preparing for a role change"), unless the
             # question leans on them ("the guide mentions MIT xPRO, what is it?").
+            # A comparison named before the question is its topic, not a story ("principal TPM
+            # vs senior TPM - what's the difference?").
             clauses = [
-                _Clause(c.words, c.background or not m, c.names)
+                _Clause(c.words, c.background or not (m or "compare" in c.words), c.names)
                 for c, m in zip(clauses, marks, strict=True)
             ]
         if not any(self._asks_something(c.words) for c in clauses if not c.background):
@@ -971,7 +973,13 @@ class Matcher:
         if len(sections) < 2:
             return None
         also = tuple(self.kb.sections[i] for i in sections[1:])
-        return self._result(question, cleaned, answered[0], also)
+        first = answered[0]
+        lacking = next((d for d in answered if d.status == "partial"), None)
+        if lacking is not None and first.status != "partial":
+            # "staff engineer vs senior TPM - who earns more?": what one part lacks is said
+            # first, whichever part it is.
+            first = _Decision("partial", first.ranked, lacking.not_covered)
+        return self._result(question, cleaned, first, also)
 
     def _asked(self, words: list[str]) -> frozenset[str]:
         """What (pay, duties, path, ...) some words ask for."""
@@ -1015,6 +1023,10 @@ class Matcher:
         other senses of "TPM" and the gaps the guide has."""
         ranked = self._rank(query)
         hits = self._triggered(query.focus)
+        if query.told.strip() and DECLINE in self._triggered(query.told):
+            # Another meaning of "TPM" said in passing counts ("BitLocker wants a recovery key
+            # after a BIOS update, did the TPM get cleared?").
+            hits.add(DECLINE)
         if DECLINE in hits:
             return _Decision("none", ranked, self._lexicon.decline)
         if PROGRAM in hits:
