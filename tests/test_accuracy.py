@@ -575,3 +575,23 @@ def test_another_meaning_of_tpm_said_in_passing_still_declines(matcher) -> None:
 def test_a_two_part_question_says_what_either_part_lacks(matcher) -> None:
     result = matcher.match("staff engineer vs senior TPM - who earns more in India?")
     assert result.status == "partial" and result.not_covered
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("MIT xPRO program kitne weeks ka hai?", "how long"),
+        ("is there any free certification for TPM? paid wale bahut mehenge hai", "cost"),
+        ("is TPM demand going to go up or down in the next 3-5 years?", "future"),
+        ("Is 2 years as SDE enough to apply for TPM?", "years of experience"),
+    ],
+)
+def test_hinglish_and_casual_asks_for_what_the_guide_lacks_get_partial_answers(
+    matcher, question, missing
+) -> None:
+    result = matcher.match(question)
+    assert result.status == "partial" and missing in result.not_covered
+
+
+def test_tpm_as_an_api_quota_is_another_meaning(matcher) -> None:
+    assert matcher.match("Azure OpenAI deployment me 30K TPM quota hai, enough?").status == "none"
