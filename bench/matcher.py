@@ -34,6 +34,7 @@ from evaluation import (  # noqa: E402
     dev2_cases,
     dev3_cases,
     dev4_cases,
+    dev5_cases,
     dev_cases,
     frozen_cases,
     score,
@@ -43,6 +44,7 @@ CASES = by_kind(dev_cases())
 CASES_2 = by_kind(dev2_cases())
 CASES_3 = by_kind(dev3_cases())
 CASES_4 = by_kind(dev4_cases())
+CASES_5 = by_kind(dev5_cases())
 IN_DOMAIN = [(c.q, c.expect) for c in CASES["in_domain"]]
 OFF_TOPIC: list[str] = [c.q for c in CASES["off_topic"]]
 
@@ -191,6 +193,7 @@ def report_kinds(kb: KnowledgeBase, frozen: bool = False) -> None:
         ("dev 2", CASES_2),
         ("dev 3", CASES_3),
         ("dev 4", CASES_4),
+        ("dev 5", CASES_5),
     ):
         for half in ("tuning", "check"):
             columns.append(

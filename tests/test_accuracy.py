@@ -8,7 +8,15 @@ each half must clear the floors. The blind, never-tuned set is held by test_froz
 from __future__ import annotations
 
 import pytest
-from evaluation import by_kind, dev2_cases, dev3_cases, dev4_cases, dev_cases, score
+from evaluation import (
+    by_kind,
+    dev2_cases,
+    dev3_cases,
+    dev4_cases,
+    dev5_cases,
+    dev_cases,
+    score,
+)
 
 from bot.core.replies import compose
 
@@ -96,6 +104,22 @@ def test_fourth_dev_set_clears_its_floors_in_both_halves(matcher, kind, half) ->
 def test_fourth_dev_set_is_broad_enough(kb) -> None:
     assert sum(len(cases) for cases in DEV_4.values()) >= 200
     assert {c.expect for c in DEV_4["in_domain"]} == {s.id for s in kb.sections}
+
+
+DEV_5 = by_kind(dev5_cases())
+#: Floors for each half of the fifth development set (dev 5), mostly questions the guide cannot
+#: fully answer, with a few answerable ones so that declines do not spread.
+DEV_5_FLOORS = {"in_domain": 0.8, "off_topic": 1.0, "unanswerable": 0.82}
+
+
+@pytest.mark.parametrize("half", ["tuning", "check"])
+@pytest.mark.parametrize("kind", sorted(DEV_5_FLOORS))
+def test_fifth_dev_set_clears_its_floors_in_both_halves(matcher, kind, half) -> None:
+    result = score(matcher, [c for c in DEV_5[kind] if c.half == half])
+    assert result.rate >= DEV_5_FLOORS[kind], (
+        f"dev 5 {kind} {half}: {result.rate:.3f} < {DEV_5_FLOORS[kind]}; misses:\n"
+        + "\n".join(result.misses)
+    )
 
 
 def test_third_dev_set_is_broad_enough(kb) -> None:

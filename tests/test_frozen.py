@@ -19,9 +19,9 @@ FLOORS = {
     # BELOW TARGET: reached 0.885 without tuning on this set (0.861 a session earlier); the
     # issue asks for 0.90 (and 0.92 in its figures).
     "in_domain": (0.88, 0.90),
-    # BELOW TARGET: reached 0.833 without tuning on this set (0.810 a session earlier); the
-    # issue asks for 0.85 (and 0.90 in its figures).
-    "unanswerable": (0.83, 0.85),
+    # Reached 0.905 without tuning on this set (0.810 a session earlier): the issue's 0.85
+    # floor and its 0.90 target.
+    "unanswerable": (0.90, 0.85),
     "off_topic": (1.0, 1.0),
     # Not in the issue's floors; held where they are so they cannot slip.
     "two_part": (0.83, 0.83),
