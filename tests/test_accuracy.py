@@ -619,3 +619,9 @@ def test_hinglish_and_casual_asks_for_what_the_guide_lacks_get_partial_answers(
 
 def test_tpm_as_an_api_quota_is_another_meaning(matcher) -> None:
     assert matcher.match("Azure OpenAI deployment me 30K TPM quota hai, enough?").status == "none"
+
+
+def test_asking_whether_now_is_a_good_time_gets_no_prediction(matcher) -> None:
+    result = matcher.match("is now a good time to get into TPM?")
+    assert result.status == "partial" and "future" in result.not_covered
+    assert result.section.id == "bridging-business-and-technology"
