@@ -59,6 +59,18 @@ def finish_install(bot: InProcessBot, team: str, state: str, cookie: str | None)
     return status
 
 
+def make_installations_unreachable(bot: InProcessBot, monkeypatch) -> None:
+    """Every read of an installation fails as if the database were down."""
+    from sqlalchemy.exc import OperationalError
+
+    installations = bot.store.installations.installation_store
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("SELECT", {}, ConnectionRefusedError("refused"))
+
+    monkeypatch.setattr(type(installations).__mro__[1], "find_bot", unreachable)
+
+
 def event_from(team: str, event: dict, event_id: str) -> str:
     return json.dumps(
         {
@@ -355,16 +367,9 @@ def test_an_uninstall_through_one_instance_stops_answers_on_both(slack) -> None:
 def test_tokens_that_cannot_be_read_get_a_500_so_slack_delivers_again(
     slack, matcher, monkeypatch
 ) -> None:
-    from sqlalchemy.exc import OperationalError
-
     bot = oauth_bot(slack, matcher, None)
     try:
-        installations = bot.store.installations.installation_store
-
-        def unreachable(*args, **kwargs):
-            raise OperationalError("SELECT", {}, ConnectionRefusedError("refused"))
-
-        monkeypatch.setattr(type(installations).__mro__[1], "find_bot", unreachable)
+        make_installations_unreachable(bot, monkeypatch)
         body = event_from("T9", mention("<@UBOTT9> what does a tpm do?", "950.1"), "EvT9")
         assert signed_post(bot, body, "application/json")[0] == 500
         assert "kind=store decision=unreachable during=find_installation" in bot.output
@@ -396,8 +401,6 @@ def test_a_workspace_already_served_is_answered_while_the_database_is_unreachabl
 ) -> None:
     """Losing the database must not stop answers: the installation last read is used until the
     database answers again; a workspace never served still gets a 500 so Slack retries."""
-    from sqlalchemy.exc import OperationalError
-
     bot = oauth_bot(slack, matcher, None)
     try:
         state, _ = begin_install(bot)
@@ -406,12 +409,7 @@ def test_a_workspace_already_served_is_answered_while_the_database_is_unreachabl
         assert signed_post(bot, first, "application/json")[0] == 200
         slack.wait_for("chat.postMessage")
 
-        installations = bot.store.installations.installation_store
-
-        def unreachable(*args, **kwargs):
-            raise OperationalError("SELECT", {}, ConnectionRefusedError("refused"))
-
-        monkeypatch.setattr(type(installations).__mro__[1], "find_bot", unreachable)
+        make_installations_unreachable(bot, monkeypatch)
         during = event_from("T11", mention("<@UBOTT11> tpm salary?", "970.2"), "EvT11b")
         assert signed_post(bot, during, "application/json")[0] == 200
         replies = slack.wait_for("chat.postMessage", count=2)
