@@ -28,23 +28,10 @@ from bot.core.models import KnowledgeBase, Section
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from evaluation import (  # noqa: E402
-    Case,
-    by_kind,
-    dev2_cases,
-    dev3_cases,
-    dev4_cases,
-    dev5_cases,
-    dev_cases,
-    frozen_cases,
-    score,
-)
+from evaluation import Case, by_kind, dev_sets, frozen_cases, score  # noqa: E402
 
-CASES = by_kind(dev_cases())
-CASES_2 = by_kind(dev2_cases())
-CASES_3 = by_kind(dev3_cases())
-CASES_4 = by_kind(dev4_cases())
-CASES_5 = by_kind(dev5_cases())
+DEV_SETS = dev_sets()
+CASES = DEV_SETS["dev"]
 IN_DOMAIN = [(c.q, c.expect) for c in CASES["in_domain"]]
 OFF_TOPIC: list[str] = [c.q for c in CASES["off_topic"]]
 
@@ -188,13 +175,7 @@ def report_kinds(kb: KnowledgeBase, frozen: bool = False) -> None:
     """Every kind of question: both development sets by half, and the frozen set if asked."""
     matcher = Matcher(kb)
     columns: list[tuple[str, dict[str, list[Case]]]] = []
-    for name, cases in (
-        ("dev", CASES),
-        ("dev 2", CASES_2),
-        ("dev 3", CASES_3),
-        ("dev 4", CASES_4),
-        ("dev 5", CASES_5),
-    ):
+    for name, cases in DEV_SETS.items():
         for half in ("tuning", "check"):
             columns.append(
                 (f"{name} {half}", {k: [c for c in v if c.half == half] for k, v in cases.items()})

@@ -78,24 +78,19 @@ def dev_cases(name: str = "dev_questions.yaml") -> list[Case]:
     return cases
 
 
-def dev2_cases() -> list[Case]:
-    """The second development set (dev 2)."""
-    return dev_cases("dev_questions_2.yaml")
+#: Every development set by the name the reports use, oldest first.
+DEV_SET_FILES = {
+    "dev": "dev_questions.yaml",
+    "dev 2": "dev_questions_2.yaml",
+    "dev 3": "dev_questions_3.yaml",
+    "dev 4": "dev_questions_4.yaml",
+    "dev 5": "dev_questions_5.yaml",
+}
 
 
-def dev3_cases() -> list[Case]:
-    """The third development set (dev 3), written blind like dev 2, in a later session."""
-    return dev_cases("dev_questions_3.yaml")
-
-
-def dev4_cases() -> list[Case]:
-    """The fourth development set (dev 4): long posts, Hinglish and Indian English, markup."""
-    return dev_cases("dev_questions_4.yaml")
-
-
-def dev5_cases() -> list[Case]:
-    """The fifth development set (dev 5): mostly questions the guide cannot fully answer."""
-    return dev_cases("dev_questions_5.yaml")
+def dev_sets() -> dict[str, dict[str, list[Case]]]:
+    """Every development set, by name, its cases grouped by kind."""
+    return {name: by_kind(dev_cases(file)) for name, file in DEV_SET_FILES.items()}
 
 
 def frozen_cases() -> list[Case]:

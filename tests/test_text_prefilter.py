@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from evaluation import dev2_cases, dev_cases
+from evaluation import DEV_SET_FILES, dev_cases
 
 from bot.core import text as tx
 
@@ -41,7 +41,7 @@ SAMPLES = [
 
 
 def _texts() -> list[str]:
-    texts = SAMPLES + [c.q for c in dev_cases() + dev2_cases()]
+    texts = SAMPLES + [c.q for file in DEV_SET_FILES.values() for c in dev_cases(file)]
     rng = random.Random(3)
     pieces = [w for s in SAMPLES for w in tx.plain_words(s)] + ["x", "the", "a", "to", "in"]
     texts += [" ".join(rng.choices(pieces, k=rng.randint(1, 6))) for _ in range(3000)]
