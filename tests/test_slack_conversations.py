@@ -3,6 +3,8 @@ surface, and a hand-off to people. In process, against the fake Web API."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from slack_harness import InProcessBot, send_event
 
@@ -51,6 +53,19 @@ def test_a_follow_up_in_a_thread_the_bot_answered_is_answered_without_a_mention(
     first, second = first_answer_then(bot, slack, "and how do I become one?")
     assert first["thread_ts"] == "100.0" and second["thread_ts"] == "100.0"
     assert second["text"].startswith("How to become a Technical Product Manager")
+
+
+def test_a_follow_up_sent_while_the_first_reply_waits_out_a_rate_limit_is_answered(
+    bot, slack
+) -> None:
+    slack.fail("chat.postMessage", status=429, error="ratelimited", headers={"Retry-After": "1"})
+    assert send_event(bot, mention("how much does a tpm earn in india?", "110.0"), "EvR1")[0] == 200
+    time.sleep(0.3)  # the first reply is now sleeping out its Retry-After
+    follow = thread_message("and how do I become one?", "111.0", "110.0")
+    assert send_event(bot, follow, "EvR2")[0] == 200
+    replies = slack.wait_for("chat.postMessage", count=2, timeout=10)
+    assert sorted(r["thread_ts"] for r in replies) == ["110.0", "110.0"]
+    assert any(r["text"].startswith("How to become") for r in replies)
 
 
 def test_chatter_in_the_thread_that_matches_nothing_gets_silence(bot, slack) -> None:

@@ -103,6 +103,8 @@ class ConversationReplies(NamedTuple):
         if quiet and (result.section is None and result.intent != "thanks"):
             return Handled(f"quiet {answered.handled.decision}")  # chatter is not a gap either
         record_question(self.store, team, result, question)
-        say(**answered.message.as_kwargs(), thread_ts=thread_ts)
+        # Remembered before sending: a follow-up that arrives while the reply is still on its
+        # way (a rate-limited post waits out Retry-After) already finds the thread answered.
         self.conversations.remember(key, answered_sections(result), team=team)
+        say(**answered.message.as_kwargs(), thread_ts=thread_ts)
         return answered.handled
