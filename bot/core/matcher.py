@@ -1023,7 +1023,9 @@ class Matcher:
         other senses of "TPM" and the gaps the guide has."""
         ranked = self._rank(query)
         hits = self._triggered(query.focus)
-        if query.told.strip() and DECLINE in self._triggered(query.told):
+        # What the asker says about themselves, read once for both uses below.
+        told = self._triggered(query.told) if query.told.strip() else set()
+        if DECLINE in told:
             # Another meaning of "TPM" said in passing counts ("BitLocker wants a recovery key
             # after a BIOS update, did the TPM get cleared?").
             hits.add(DECLINE)
@@ -1037,7 +1039,7 @@ class Matcher:
         if query.names_other_role and not query.names_role:
             return _Decision("none", ranked)
         status = self._plain_status(ranked, query)
-        gap = self._gap(query, hits)
+        gap = self._gap(query, hits, told)
         if gap is None and query.names and status in ("answer", "suggest"):
             # Something named that the guide never mentions: answer what it does cover.
             named = self._lexicon.named.format(name=" or ".join(dict.fromkeys(query.names)))
@@ -1050,12 +1052,15 @@ class Matcher:
             return _Decision("none", ranked)
         return self._partial(ranked, gap.section, gap.not_covered, target)
 
-    def _gap(self, query: _Query, hits: set[int]) -> _Gap | None:
-        """The first gap (in word-list order) the question triggers and asks for."""
+    def _gap(self, query: _Query, hits: set[int], told: set[int]) -> _Gap | None:
+        """The first gap (in word-list order) the question triggers and asks for; `told` are
+        the triggers in what the asker says about themselves, which count for `told` gaps."""
         gaps = self._lexicon.gaps
-        if query.told.strip():
-            told = {h for h in self._triggered(query.told) if h >= 0 and gaps[h].told}
-            hits = hits | {h for h in told if gaps[h].asks and gaps[h].asks in query.asks}
+        hits = hits | {
+            h
+            for h in told
+            if h >= 0 and gaps[h].told and gaps[h].asks and gaps[h].asks in query.asks
+        }
         for index in sorted(h for h in hits if h >= 0):
             gap = gaps[index]
             if gap.asks == "comparison" and query.compares_pm:
