@@ -92,6 +92,35 @@ def test_instances_starting_together_migrate_once(store_at) -> None:
         assert connection.execute(select(func.count()).select_from(ProcessedEvent)).scalar() == 0
 
 
+def test_instances_opening_a_new_sqlite_file_together_never_meet_a_lock(tmp_path) -> None:
+    """The first connection to a new file switches it to WAL, which fails at once (no busy
+    wait) while another process does the same; the migration lock is taken before connecting.
+    Each round opens eight instances on a fresh file; with the lock taken after connecting,
+    most runs of this test met the error."""
+    from bot.store.database import open_engine
+    from bot.store.migrate import locked_connection
+
+    errors: list[BaseException] = []
+
+    def start(engine) -> None:
+        try:
+            with locked_connection(engine) as connection:
+                connection.execute(text("SELECT 1"))
+        except BaseException as error:
+            errors.append(error)
+
+    for round_ in range(60):
+        engines = [open_engine(f"sqlite:///{tmp_path}/round-{round_}.db") for _ in range(8)]
+        threads = [threading.Thread(target=start, args=(engine,)) for engine in engines]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for engine in engines:
+            engine.dispose()
+    assert not errors
+
+
 def test_db_upgrade_creates_then_keeps_the_database(database_url) -> None:
     env = {"DATABASE_URL": database_url}
     first = run_cli("db", "upgrade", env=env)

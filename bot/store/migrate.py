@@ -44,33 +44,43 @@ def current(connection: Connection) -> str | None:
 
 
 @contextlib.contextmanager
-def migration_lock(engine: Engine, connection: Connection) -> Iterator[None]:
+def locked_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection held by one instance at a time.
+
+    SQLite takes the file lock before it connects: the first connection to a new file switches
+    it to WAL, which fails at once (no busy wait) while another process does the same.
+    """
     path = sqlite_path(str(engine.url))
     if engine.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
-        connection.commit()
-        try:
-            yield
-        finally:
-            connection.rollback()
-            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
             connection.commit()
+            try:
+                yield connection
+            finally:
+                connection.rollback()
+                connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY}
+                )
+                connection.commit()
     elif path:
         with open(f"{path}.lock", "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
-                yield
+                with engine.connect() as connection:
+                    yield connection
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
     else:
-        yield
+        with engine.connect() as connection:
+            yield connection
 
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
     """Bring the database to `revision` under the lock; (revision before, revision after)."""
     if not log.isEnabledFor(logging.DEBUG):
         logging.getLogger("alembic").setLevel(logging.WARNING)  # one line of ours instead
-    with engine.connect() as connection, migration_lock(engine, connection):
+    with locked_connection(engine) as connection:
         before = current(connection)
         connection.commit()
         command.upgrade(alembic_config(connection), revision)
