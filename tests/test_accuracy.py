@@ -304,6 +304,32 @@ def test_elliptical_follow_ups_are_read_with_the_conversation(
     assert result.section is not None and result.section.id == expected
 
 
+@pytest.mark.parametrize(
+    ("history", "question", "expected"),
+    [
+        (["how-to-become", "build-technical-expertise"], "and after that?", "gain-pm-experience"),
+        (["gain-pm-experience"], "ok, what's the next step?", "education-and-certifications"),
+        (["level-mid"], "what comes next?", "level-senior"),
+        (["level-mid"], "and what's after senior?", "level-director-vp"),
+        (["level-senior"], "uske baad kya?", "level-director-vp"),
+    ],
+)
+def test_asking_what_comes_next_gets_the_next_step_or_level(
+    matcher, history, question, expected
+) -> None:
+    result = matcher.match(question, history)
+    assert (result.status, result.section and result.section.id) == ("answer", expected)
+
+
+def test_asking_what_comes_after_the_top_level_says_the_guide_stops_there(matcher) -> None:
+    result = matcher.match("and after that?", ["level-director-vp"])
+    assert (result.status, result.section and result.section.id) == (
+        "partial",
+        "level-director-vp",
+    )
+    assert "after director" in result.not_covered
+
+
 def test_a_follow_up_without_history_stands_alone(matcher) -> None:
     assert matcher.match("what about senior?").status != "partial"
     alone = matcher.match("and for directors?")

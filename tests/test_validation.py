@@ -91,6 +91,23 @@ def test_unknown_related_id_suggests_the_close_one(tmp_path: Path) -> None:
     ]
 
 
+def test_next_names_an_existing_other_section(tmp_path: Path) -> None:
+    alpha = section().replace("source:", "next: alpah\n    source:")
+    beta = section("beta", "Beta", "b", "b?").replace("source:", "next: beta\n    source:")
+    path = write(tmp_path, "sections:\n" + alpha + beta)
+    assert problems(path) == [
+        f"{path}:9: next id 'alpah' does not exist; did you mean 'alpha'?",
+        f"{path}:18: section 'beta' names itself as next",
+    ]
+    fixed = write(
+        tmp_path,
+        "sections:\n" + alpha.replace("alpah", "beta") + section("beta", "Beta", "b", "b?"),
+        "b.yaml",
+    )
+    kb = load_knowledge([fixed], include_shipped=False)
+    assert (kb["alpha"].next, kb["beta"].next) == ("beta", "")
+
+
 def test_alias_claimed_by_two_sections_is_reported(tmp_path: Path) -> None:
     text = "sections:\n" + section() + section("beta", "Beta", "Alpha alias!", "b?")
     path = write(tmp_path, text)

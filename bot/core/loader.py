@@ -43,7 +43,7 @@ from bot.core.paths import expand_paths, shipped_knowledge_dir
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TEXT_FIELDS = ("title", "summary", "body", "source")
 _LIST_FIELDS = ("aliases", "questions", "related")
-_SECTION_FIELDS = ("id", *_TEXT_FIELDS, *_LIST_FIELDS, "comparison")
+_SECTION_FIELDS = ("id", *_TEXT_FIELDS, *_LIST_FIELDS, "comparison", "next")
 _GUIDE_FIELDS = ("title", "publisher", "link", "contact")
 _TOP_FIELDS = ("guide", "sections")
 #: Largest knowledge file read. The shipped guide is about 27 KB; a file past this is a mistake
@@ -339,6 +339,7 @@ class _FileReader:
         comparison = (
             self.comparison(fields["comparison"], label) if "comparison" in fields else None
         )
+        following = self.text(fields["next"], f"{label} next") if "next" in fields else None
         self.check_lengths(fields, texts, label)
         self.check_message(fields, texts, section_id, guide, label)
         if section_id is None:
@@ -357,6 +358,7 @@ class _FileReader:
             related=tuple(lists.get("related", ())),
             comparison=comparison,
             guide=guide,
+            next=following or "",
         )
         lines = {name: _line(n) for name, n in fields.items()}
         return _Draft(section, self.path, lines, item_lines)
@@ -502,17 +504,22 @@ def _check_across_files(drafts: list[_Draft]) -> list[Problem]:
     claims: dict[str, tuple[str, str, int]] = {}
     for draft in drafts:
         section = draft.section
-        for index, related in enumerate(section.related):
-            line = draft.item_lines["related"][index]
-            if related == section.id:
+        references = [
+            ("related", related, draft.item_lines["related"][index])
+            for index, related in enumerate(section.related)
+        ]
+        if section.next:
+            references.append(("next", section.next, draft.lines["next"]))
+        for kind, target, line in references:
+            if target == section.id:
                 problems.append(
-                    Problem(draft.path, line, f"section '{section.id}' lists itself as related")
+                    Problem(draft.path, line, f"section '{section.id}' names itself as {kind}")
                 )
-            elif related not in first:
-                close = get_close_matches(related, list(first), n=1)
+            elif target not in first:
+                close = get_close_matches(target, list(first), n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 problems.append(
-                    Problem(draft.path, line, f"related id '{related}' does not exist{hint}")
+                    Problem(draft.path, line, f"{kind} id '{target}' does not exist{hint}")
                 )
         for kind in ("aliases", "questions"):
             for index, phrase in enumerate(getattr(section, kind)):

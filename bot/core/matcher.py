@@ -221,6 +221,7 @@ class _Lexicon:
 
     __slots__ = (
         "acknowledgement",
+        "after",
         "asks",
         "background",
         "decline",
@@ -249,7 +250,9 @@ class _Lexicon:
         acknowledgement: frozenset[str],
         requests: frozenset[str],
         decline: str = "",
+        after: tuple[str, ...] = (),
     ) -> None:
+        self.after = after  # padded phrases asking what comes after the earlier answer
         self.requests = requests  # terms that only ask for more of the earlier answer
         self.social = help_words | thanks_words | acknowledgement  # every word of a social message
         self.acknowledgement = acknowledgement  # small words of a thank-you ("that was")
@@ -555,6 +558,9 @@ class Matcher:
             acknowledgement=frozenset(_word_list(social.get("acknowledgement"))),
             requests=frozenset(
                 t for w in _word_list(raw.get("requests")) for t in self._text.analyse(w)
+            ),
+            after=tuple(
+                self._canonical(p) for p in str(raw.get("after") or "").split("|") if p.strip()
             ),
         )
 
@@ -1170,14 +1176,40 @@ class Matcher:
         if len(terms) > FOLLOW_UP_MAX_TERMS:
             return False
         padded = f" {' '.join(words)} "
-        return padded.startswith(_FOLLOW_UP_OPENERS) or bool(
-            _FOLLOW_UP_REFERENCES.intersection(words)
+        return (
+            padded.startswith(_FOLLOW_UP_OPENERS)
+            or bool(_FOLLOW_UP_REFERENCES.intersection(words))
+            or any(phrase in padded for phrase in self._lexicon.after)
         )
+
+    def _next_of(self, clauses: Sequence[_Clause], previous: int) -> tuple[int, int | None]:
+        """For a follow-up asking what comes next: the section it asks after (the earlier
+        answer, or the level it names: "what's after senior?") and the one that comes next
+        ("and after that?" after step 1 is step 2), None when nothing does; (-1, None) when
+        it does not ask that."""
+        words = [w for c in clauses if not c.background for w in c.words]
+        padded = f" {' '.join(words)} "
+        if not any(phrase in padded for phrase in self._lexicon.after):
+            return -1, None
+        named = [i for i, subjects in enumerate(self._subjects) if subjects & set(words)]
+        base = named[0] if len(named) == 1 else previous
+        return base, self._index_of.get(self.kb.sections[base].next)
 
     def _follow_up(self, clauses: Sequence[_Clause], previous: int) -> _Decision:
         """Read a follow-up with the previous answer's topic and what it asked."""
         own = self._query(clauses)
         own_ranked = self._rank(own)
+        base, following = self._next_of(clauses, previous)
+        if following is not None:
+            rest = [(i, s) for i, s in own_ranked if i != following]
+            return _Decision("answer", [(following, ANSWER_SCORE), *rest])
+        if base >= 0:
+            # Nothing comes next in the guide: what it lacks after that topic ("what comes after
+            # director or VP") is a gap of the word list, read as "after <that topic>".
+            asked = f" after {' '.join(self._text.split_words(self.kb.sections[base].title))} "
+            gap = self._gap(own._replace(focus=asked), self._triggered(asked), set())
+            if gap is not None and gap.section:
+                return self._partial(own_ranked, gap.section, gap.not_covered)
         own_status = self._plain_status(own_ranked, own)
         inherited = frozenset(
             name for name, share in self._prepare(previous).aspects.items() if share >= 0.3

@@ -46,6 +46,9 @@ class Section(NamedTuple):
     source: str
     comparison: Comparison | None = None
     guide: GuideInfo = GuideInfo()
+    #: The section that comes after this one in a sequence (step 1 -> step 2, mid -> senior),
+    #: so "and after that?" has an answer; "" when none does.
+    next: str = ""
 
 
 class Problem(NamedTuple):
