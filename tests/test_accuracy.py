@@ -595,3 +595,11 @@ def test_asking_whether_now_is_a_good_time_gets_no_prediction(matcher) -> None:
     result = matcher.match("is now a good time to get into TPM?")
     assert result.status == "partial" and "future" in result.not_covered
     assert result.section.id == "bridging-business-and-technology"
+
+
+def test_what_someone_else_said_is_background_not_a_gap_the_asker_asks_about(matcher) -> None:
+    result = matcher.match("our CTO keeps saying TPMs are overrated. why do companies need them?")
+    assert (result.status, result.section and result.section.id) == (
+        "answer",
+        "bridging-business-and-technology",
+    )
