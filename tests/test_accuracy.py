@@ -68,6 +68,17 @@ DEV_SETS = {
         _CASES["dev 5"],
         {"in_domain": 0.8, "off_topic": 1.0, "unanswerable": 0.82},
     ),
+    "dev 6": (
+        _CASES["dev 6"],
+        {
+            "in_domain": 0.85,
+            "off_topic": 1.0,
+            "unanswerable": 0.9,
+            "two_part": 0.6,
+            "follow_up": 0.65,
+            "social": 0.8,
+        },
+    ),
 }
 
 
@@ -603,3 +614,55 @@ def test_what_someone_else_said_is_background_not_a_gap_the_asker_asks_about(mat
         "answer",
         "bridging-business-and-technology",
     )
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "expected"),
+    [
+        ((), "what is above a senior TPM?", "level-director-vp"),
+        ((), "whats below senior level?", "level-mid"),
+        (("gain-pm-experience",), "and before that?", "build-technical-expertise"),
+    ],
+)
+def test_a_level_or_step_above_or_below_is_found_with_or_without_history(
+    matcher, history, question, expected
+) -> None:
+    result = matcher.match(question, history)
+    assert (result.status, result.section and result.section.id) == ("answer", expected)
+
+
+def test_a_hinglish_follow_up_pointing_back_with_isme_uses_the_conversation(matcher) -> None:
+    result = matcher.match("isme kitna time lagega?", ["how-to-become"])
+    assert (result.status, result.section and result.section.id) == ("partial", "how-to-become")
+    assert "how long" in result.not_covered
+
+
+def test_reading_lists_and_on_call_duty_are_said_to_be_outside_the_guide(matcher) -> None:
+    books = matcher.match("which books should I read to become a TPM?")
+    assert (books.status, books.section and books.section.id) == (
+        "partial",
+        "education-and-certifications",
+    )
+    assert "books" in books.not_covered
+    assert matcher.match("do TPMs have on-call duty at night?").status == "none"
+
+
+def test_in_one_line_asks_for_brevity_not_about_product_lines(matcher) -> None:
+    result = matcher.match("explain technical product manager in one line pls")
+    assert (result.status, result.section and result.section.id) == ("answer", "what-is-a-tpm")
+
+
+def test_a_teams_own_section_answers_what_the_word_list_says_the_guide_lacks(tmp_path) -> None:
+    from helpers import TEAM_FILE
+
+    from bot.core.loader import load_knowledge
+    from bot.core.matcher import Matcher
+
+    team = tmp_path / "team.yaml"
+    team.write_text(TEAM_FILE, encoding="utf-8")
+    kb = load_knowledge([team])
+    assert kb.added == {"team-oncall"}
+    result = Matcher(kb).match("do TPMs have on-call duty?")
+    assert (result.status, result.section and result.section.id) == ("answer", "team-oncall")
+    # Without the team's file the guide has nothing on it, and says so.
+    assert Matcher(load_knowledge()).match("do TPMs have on-call duty?").status == "none"

@@ -124,10 +124,13 @@ def load_knowledge(
     """Load the shipped guide plus `extra` files/folders, or raise KnowledgeError listing all problems."""
     shipped = [shipped_knowledge_dir()] if include_shipped else []
     files, problems = expand_paths([*shipped, *extra])
-    return _build(files, problems)
+    shipped_files = set(expand_paths(shipped)[0]) if include_shipped else set()
+    return _build(files, problems, shipped_files)
 
 
-def _build(files: list[str], problems: list[Problem]) -> KnowledgeBase:
+def _build(
+    files: list[str], problems: list[Problem], shipped_files: set[str] | None = None
+) -> KnowledgeBase:
     """Read every file, then check what only the whole set can show (ids, related, claims)."""
     drafts: list[_Draft] = []
     for path in files:
@@ -140,7 +143,8 @@ def _build(files: list[str], problems: list[Problem]) -> KnowledgeBase:
         order = {path: n for n, path in enumerate(files)}
         problems.sort(key=lambda p: (order.get(p.path, len(order)), p.line))
         raise KnowledgeError(problems)
-    return KnowledgeBase(tuple(d.section for d in drafts), tuple(files))
+    added = frozenset(d.section.id for d in drafts if d.path not in (shipped_files or set()))
+    return KnowledgeBase(tuple(d.section for d in drafts), tuple(files), added)
 
 
 class _Draft(NamedTuple):

@@ -152,7 +152,9 @@ _FOLLOW_UP_OPENERS = (
 #: Question words that, with the role alone, make a whole question ("what is a TPM").
 _DEFINING = frozenset(["what", "who", "whats", "what's", "define", "meaning", "explain"])
 _NEGATIONS = frozenset(["not", "non", "no", "except", "nahi", "nahin"])
-_FOLLOW_UP_REFERENCES = frozenset(["that", "it", "this", "those", "them", "they", "one", "there"])
+_FOLLOW_UP_REFERENCES = frozenset(
+    "that it this those them they one there usme isme uska iska uske iske unka inka".split()
+)
 
 
 class Candidate(NamedTuple):
@@ -224,6 +226,7 @@ class _Lexicon:
         "after",
         "asks",
         "background",
+        "before",
         "decline",
         "gaps",
         "help_words",
@@ -251,8 +254,10 @@ class _Lexicon:
         requests: frozenset[str],
         decline: str = "",
         after: tuple[str, ...] = (),
+        before: tuple[str, ...] = (),
     ) -> None:
-        self.after = after  # padded phrases asking what comes after the earlier answer
+        self.after = after  # padded phrases asking what comes after a topic
+        self.before = before  # ... and what comes before it
         self.requests = requests  # terms that only ask for more of the earlier answer
         self.social = help_words | thanks_words | acknowledgement  # every word of a social message
         self.acknowledgement = acknowledgement  # small words of a thank-you ("that was")
@@ -466,6 +471,7 @@ class Matcher:
             for index in range(count):
                 self._prepare(index)
         self._index_of = {s.id: i for i, s in enumerate(sections)}
+        self._added = frozenset(i for i, s in enumerate(sections) if s.id in kb.added)
 
     # -- build ------------------------------------------------------------------------------
 
@@ -559,10 +565,13 @@ class Matcher:
             requests=frozenset(
                 t for w in _word_list(raw.get("requests")) for t in self._text.analyse(w)
             ),
-            after=tuple(
-                self._canonical(p) for p in str(raw.get("after") or "").split("|") if p.strip()
-            ),
+            after=self._phrase_list(raw.get("after")),
+            before=self._phrase_list(raw.get("before")),
         )
+
+    def _phrase_list(self, value: Any) -> tuple[str, ...]:
+        """A word-list entry of phrases separated by "|", each canonical and padded."""
+        return tuple(self._canonical(p) for p in str(value or "").split("|") if p.strip())
 
     def _trigger_index(
         self, senses: dict[str, Any], gaps: list[_Gap]
@@ -962,6 +971,14 @@ class Matcher:
                 two_part = self._two_part(question, cleaned, clauses, parts)
                 if two_part is not None:
                     return two_part
+        _, step = self._step(clauses, None)
+        if step is not None:
+            # "what's above senior TPM?" names a level and asks for the one after it.
+            ranked = self._rank(self._query(clauses))
+            rest = [(i, s) for i, s in ranked if i != step]
+            return self._result(
+                question, cleaned, _Decision("answer", [(step, ANSWER_SCORE), *rest])
+            )
         return self._result(question, cleaned, self._decide(self._query(clauses)))
 
     def _two_part(
@@ -1045,6 +1062,10 @@ class Matcher:
         if query.names_other_role and not query.names_role:
             return _Decision("none", ranked)
         status = self._plain_status(ranked, query)
+        if status == "answer" and ranked[0][0] in self._added:
+            # A team's own section answers it ("when are TPMs on call?"): what the word list
+            # says the guide lacks is about the shipped guide, not about what a team added.
+            return _Decision(status, ranked)
         gap = self._gap(query, hits, told)
         if gap is None and query.names and status in ("answer", "suggest"):
             # Something named that the guide never mentions: answer what it does cover.
@@ -1179,27 +1200,34 @@ class Matcher:
         return (
             padded.startswith(_FOLLOW_UP_OPENERS)
             or bool(_FOLLOW_UP_REFERENCES.intersection(words))
-            or any(phrase in padded for phrase in self._lexicon.after)
+            or any(phrase in padded for phrase in (*self._lexicon.after, *self._lexicon.before))
         )
 
-    def _next_of(self, clauses: Sequence[_Clause], previous: int) -> tuple[int, int | None]:
-        """For a follow-up asking what comes next: the section it asks after (the earlier
-        answer, or the level it names: "what's after senior?") and the one that comes next
-        ("and after that?" after step 1 is step 2), None when nothing does; (-1, None) when
-        it does not ask that."""
+    def _step(self, clauses: Sequence[_Clause], previous: int | None) -> tuple[int, int | None]:
+        """For a question asking what comes after or before a topic ("and after that?" after
+        step 1, "what's above senior?", "and the one below that?"): the section it asks about
+        (the level it names, else the earlier answer) and the one after or before it in the
+        knowledge base's `next` order, None when there is none; (-1, None) when it does not
+        ask that, or names no level and has no earlier answer."""
         words = [w for c in clauses if not c.background for w in c.words]
         padded = f" {' '.join(words)} "
-        if not any(phrase in padded for phrase in self._lexicon.after):
+        forward = any(phrase in padded for phrase in self._lexicon.after)
+        if not forward and not any(phrase in padded for phrase in self._lexicon.before):
             return -1, None
         named = [i for i, subjects in enumerate(self._subjects) if subjects & set(words)]
         base = named[0] if len(named) == 1 else previous
-        return base, self._index_of.get(self.kb.sections[base].next)
+        if base is None:
+            return -1, None
+        if forward:
+            return base, self._index_of.get(self.kb.sections[base].next)
+        base_id = self.kb.sections[base].id
+        return base, next((i for i, s in enumerate(self.kb.sections) if s.next == base_id), None)
 
     def _follow_up(self, clauses: Sequence[_Clause], previous: int) -> _Decision:
         """Read a follow-up with the previous answer's topic and what it asked."""
         own = self._query(clauses)
         own_ranked = self._rank(own)
-        base, following = self._next_of(clauses, previous)
+        base, following = self._step(clauses, previous)
         if following is not None:
             rest = [(i, s) for i, s in own_ranked if i != following]
             return _Decision("answer", [(following, ANSWER_SCORE), *rest])

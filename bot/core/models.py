@@ -73,11 +73,19 @@ class KnowledgeError(Exception):
 class KnowledgeBase:
     """The loaded sections in file order, with look-up by id."""
 
-    __slots__ = ("_by_id", "files", "sections")
+    __slots__ = ("_by_id", "added", "files", "sections")
 
-    def __init__(self, sections: tuple[Section, ...], files: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        sections: tuple[Section, ...],
+        files: tuple[str, ...] = (),
+        added: frozenset[str] = frozenset(),
+    ) -> None:
         self.sections = sections
         self.files = files
+        #: Ids of the sections a team added on top of the shipped guide: what the word list
+        #: says the guide lacks, such a section may well cover.
+        self.added = added
         self._by_id = {s.id: s for s in sections}
 
     def get(self, section_id: str) -> Section | None:
