@@ -83,3 +83,23 @@ def test_an_uninstall_deletes_what_the_store_keeps_about_that_workspace(
         votes = connection.execute(select(func.count()).select_from(FeedbackVote)).scalar()
     assert teams == ["T2"] and votes == 0
     assert store.conversations.recall("C1:900.1").sections == ()
+
+
+def test_a_thread_noted_a_moment_ago_is_recalled_without_waiting_for_the_writer(
+    store_at,
+) -> None:
+    import threading
+
+    store = store_at()
+    store.upgrade()
+    conversations = store.conversations
+    recalled: list[Conversation] = []
+    reader = threading.Thread(target=lambda: recalled.append(conversations.recall("C1:300.1")))
+    with conversations.writer._writing:  # the writer is stuck on a slow database
+        conversations.note("C1:300.1", ["level-mid"])
+        conversations.note("C1:300.1", ["level-mid", "level-senior"])
+        reader.start()
+        reader.join(timeout=5)
+        assert recalled and recalled[0].sections == ("level-mid", "level-senior")
+    store.flush()
+    assert store_at().conversations.recall("C1:300.1").sections == ("level-mid", "level-senior")

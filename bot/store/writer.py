@@ -43,7 +43,8 @@ class WriteBehind(Generic[Row]):
         self._write = write
         self._tick = tick
         self._waiting: list[Row] = []
-        self._lock = threading.Lock()  # guards _waiting
+        self._in_flight: list[Row] = []  # the batch being written, until it is committed
+        self._lock = threading.Lock()  # guards _waiting and _in_flight
         self._writing = threading.Lock()  # one batch at a time, in order
         self._wake = threading.Event()
         self._closed = False
@@ -56,11 +57,24 @@ class WriteBehind(Generic[Row]):
             if len(self._waiting) > MAX_WAITING:
                 del self._waiting[: len(self._waiting) - MAX_WAITING]
 
+    def newest(self, match: Callable[[Row], bool]) -> Row | None:
+        """The newest row not yet committed that `match`es, if any: a reader finds what this
+        process wrote a moment ago without waiting for the batch to be written."""
+        with self._lock:
+            for row in reversed(self._waiting):
+                if match(row):
+                    return row
+            for row in reversed(self._in_flight):
+                if match(row):
+                    return row
+        return None
+
     def flush(self) -> None:
         """Write everything queued so far, now; a database that cannot be reached keeps it queued."""
         with self._writing:
             with self._lock:
                 batch, self._waiting = self._waiting, []
+                self._in_flight = batch
             if not batch:
                 return
             try:
@@ -70,7 +84,12 @@ class WriteBehind(Generic[Row]):
                 self.health.failed(self.name, error)
                 with self._lock:
                     self._waiting[:0] = batch[-MAX_WAITING:]
+                    self._in_flight = []
                 return
+            finally:
+                with self._lock:
+                    if self._in_flight is batch:
+                        self._in_flight = []
             self.health.worked()
 
     def close(self) -> None:
