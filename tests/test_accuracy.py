@@ -666,3 +666,8 @@ def test_a_teams_own_section_answers_what_the_word_list_says_the_guide_lacks(tmp
     assert (result.status, result.section and result.section.id) == ("answer", "team-oncall")
     # Without the team's file the guide has nothing on it, and says so.
     assert Matcher(load_knowledge()).match("do TPMs have on-call duty?").status == "none"
+
+
+def test_a_tpm_role_that_is_not_senior_is_the_mid_level(matcher) -> None:
+    result = matcher.match("what would a non-senior TPM be responsible for?")
+    assert result.section is not None and result.section.id == "level-mid"
