@@ -671,3 +671,10 @@ def test_a_teams_own_section_answers_what_the_word_list_says_the_guide_lacks(tmp
 def test_a_tpm_role_that_is_not_senior_is_the_mid_level(matcher) -> None:
     result = matcher.match("what would a non-senior TPM be responsible for?")
     assert result.section is not None and result.section.id == "level-mid"
+
+
+def test_different_that_does_not_compare_roles_does_not_ask_for_the_comparison(matcher) -> None:
+    owns = matcher.match("what does a TPM own? list the different areas of work")
+    assert owns.section is not None and owns.section.id == "responsibilities"
+    heard = matcher.match("every blog says something different, so what is a TPM really?")
+    assert heard.section is not None and heard.section.id == "what-is-a-tpm"
