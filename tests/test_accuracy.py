@@ -678,3 +678,8 @@ def test_different_that_does_not_compare_roles_does_not_ask_for_the_comparison(m
     assert owns.section is not None and owns.section.id == "responsibilities"
     heard = matcher.match("every blog says something different, so what is a TPM really?")
     assert heard.section is not None and heard.section.id == "what-is-a-tpm"
+
+
+def test_having_a_say_is_influence_not_pay(matcher) -> None:
+    result = matcher.match("how much say does a senior TPM have on technical decisions?")
+    assert (result.status, result.section and result.section.id) == ("answer", "level-senior")
