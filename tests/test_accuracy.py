@@ -683,3 +683,8 @@ def test_different_that_does_not_compare_roles_does_not_ask_for_the_comparison(m
 def test_having_a_say_is_influence_not_pay(matcher) -> None:
     result = matcher.match("how much say does a senior TPM have on technical decisions?")
     assert (result.status, result.section and result.section.id) == ("answer", "level-senior")
+
+
+def test_skills_that_matter_most_are_skills_not_why_the_role_matters(matcher) -> None:
+    result = matcher.match("which technical skills matter the most for an aspiring TPM?")
+    assert result.section is not None and result.section.id == "build-technical-expertise"
