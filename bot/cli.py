@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
@@ -45,10 +46,11 @@ def load_or_exit(settings: Settings) -> Matcher:
         return load_matcher(settings.knowledge_paths, settings.cache_dir)
     except KnowledgeError as error:
         count = len(error.problems)
+        check = " ".join(["tpm-bot validate", *map(shlex.quote, settings.knowledge_paths)])
         raise StartupError(
             [
-                f"the knowledge base has {count} problem{'s' * (count != 1)}; "
-                "fix them and run `tpm-bot validate`."
+                f"the knowledge base has {count} problem{'s' * (count != 1)}; fix "
+                f"{'them' if count != 1 else 'it'} and check again with `{check}`."
             ],
             [str(p) for p in error.problems],
         ) from None
@@ -119,6 +121,13 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             print(render_text(compose(result, kb)), end="\n\n", flush=True)
 
     if args.question != ["-"]:
+        if args.conversation:
+            print(
+                "tpm-bot: --conversation reads the conversation from standard input: "
+                "use `tpm-bot ask --conversation -` (or `tpm-bot chat`).",
+                file=sys.stderr,
+            )
+            return 2
         show(matcher.match(" ".join(args.question)))
     elif args.conversation:
         conversation = Conversation(matcher)
@@ -221,12 +230,14 @@ def _warn_about_taken_questions(kb: KnowledgeBase) -> None:
     taken = taken_questions(load_knowledge(), kb)
     for question, was, now in taken:
         print(
-            f"warning: {question!r} was answered by the guide's {was!r}; it would now get {now!r}"
+            f"warning: {question!r} is answered by the guide's {was!r} without your files; "
+            f"with them it gets {now!r}"
         )
     if taken:
         print(
-            f"{len(taken)} of the guide's questions would be answered by the added sections: "
-            "make their aliases and questions more specific unless that is what you want."
+            f"{len(taken)} question{'s' * (len(taken) != 1)} the guide answers would be answered "
+            "by the added sections: make their aliases and questions more specific unless that "
+            "is what you want."
         )
 
 

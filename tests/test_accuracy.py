@@ -688,3 +688,21 @@ def test_having_a_say_is_influence_not_pay(matcher) -> None:
 def test_skills_that_matter_most_are_skills_not_why_the_role_matters(matcher) -> None:
     result = matcher.match("which technical skills matter the most for an aspiring TPM?")
     assert result.section is not None and result.section.id == "build-technical-expertise"
+
+
+def test_after_the_last_step_the_reply_says_the_guide_stops_there(matcher) -> None:
+    result = matcher.match("and after that?", ["how-to-become", "education-and-certifications"])
+    assert (result.status, result.section and result.section.id) == (
+        "partial",
+        "education-and-certifications",
+    )
+    assert "after" in result.not_covered and "Step 3" in result.not_covered
+
+
+def test_after_the_overview_of_how_to_become_comes_the_first_step(matcher) -> None:
+    result = matcher.match("ok, and after that?", ["how-to-become"])
+    assert result.section is not None and result.section.id == "build-technical-expertise"
+
+
+def test_onboarding_is_outside_the_guide(matcher) -> None:
+    assert matcher.match("how does onboarding work for new TPMs?").status == "none"

@@ -133,9 +133,10 @@ def test_validate_warns_when_an_added_file_takes_a_question_the_guide_answers(
     result = run_cli("validate", str(path))
     assert result.returncode == 0  # a warning, not a problem: the team may mean it
     assert (
-        "warning: 'how much does a TPM earn in India?' was answered by the guide's "
-        "'salary-india'; it would now get 'team-pay'"
+        "warning: 'how much does a TPM earn in India?' is answered by the guide's "
+        "'salary-india' without your files; with them it gets 'team-pay'"
     ) in result.stdout
+    assert "1 question the guide answers would be answered by the added sections" in result.stdout
     quiet = tmp_path / "team.yaml"
     quiet.write_text(TEAM_FILE, encoding="utf-8")
     assert "warning" not in run_cli("validate", str(quiet)).stdout
@@ -239,3 +240,20 @@ def test_validate_alone_checks_only_the_given_file(tmp_path: Path) -> None:
         f"{path}:10: related id 'responsibilities' does not exist"
     ]
     assert run_cli("validate", "--alone").returncode == 2
+
+
+def test_a_broken_knowledge_file_names_the_check_to_run_on_it(tmp_path: Path) -> None:
+    path = tmp_path / "team.yaml"
+    path.write_text(TEAM_FILE.replace("related: [responsibilities]", "related: [nope]"), "utf-8")
+    result = run_cli("ask", "--knowledge", str(path), "what is a TPM?")
+    assert result.returncode == 2
+    assert (
+        f"the knowledge base has 1 problem; fix it and check again with `tpm-bot validate {path}`"
+    ) in result.stderr
+    assert f"{path}:10: related id 'nope' does not exist" in result.stderr
+
+
+def test_ask_conversation_without_standard_input_says_how_to_use_it() -> None:
+    result = run_cli("ask", "--conversation", "and for seniors?")
+    assert result.returncode == 2
+    assert "tpm-bot ask --conversation -" in result.stderr

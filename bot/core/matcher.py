@@ -224,6 +224,7 @@ class _Lexicon:
     __slots__ = (
         "acknowledgement",
         "after",
+        "after_last",
         "asks",
         "background",
         "before",
@@ -255,7 +256,9 @@ class _Lexicon:
         decline: str = "",
         after: tuple[str, ...] = (),
         before: tuple[str, ...] = (),
+        after_last: str = "",
     ) -> None:
+        self.after_last = after_last  # what a follow-up past the end of a sequence is told
         self.after = after  # padded phrases asking what comes after a topic
         self.before = before  # ... and what comes before it
         self.requests = requests  # terms that only ask for more of the earlier answer
@@ -566,6 +569,7 @@ class Matcher:
                 t for w in _word_list(raw.get("requests")) for t in self._text.analyse(w)
             ),
             after=self._phrase_list(raw.get("after")),
+            after_last=str(raw.get("after_last") or 'anything after "{title}"'),
             before=self._phrase_list(raw.get("before")),
         )
 
@@ -1238,6 +1242,12 @@ class Matcher:
             gap = self._gap(own._replace(focus=asked), self._triggered(asked), set())
             if gap is not None and gap.section:
                 return self._partial(own_ranked, gap.section, gap.not_covered)
+            section = self.kb.sections[base]
+            if any(s.next == section.id for s in self.kb.sections):
+                # The last step of a sequence ("and after that?" after step 3): say it is the
+                # last, rather than give the same answer again as if it were the next.
+                note = self._lexicon.after_last.format(title=section.title)
+                return self._partial(own_ranked, section.id, note)
         own_status = self._plain_status(own_ranked, own)
         inherited = frozenset(
             name for name, share in self._prepare(previous).aspects.items() if share >= 0.3
