@@ -706,3 +706,10 @@ def test_after_the_overview_of_how_to_become_comes_the_first_step(matcher) -> No
 
 def test_onboarding_is_outside_the_guide(matcher) -> None:
     assert matcher.match("how does onboarding work for new TPMs?").status == "none"
+
+
+@pytest.mark.parametrize("level", ["level-mid", "level-senior", "level-director-vp"])
+def test_how_long_after_any_level_is_said_to_be_outside_the_guide(matcher, level) -> None:
+    result = matcher.match("isme kitna time lagega?", [level])
+    assert (result.status, result.section and result.section.id) == ("partial", level)
+    assert "how long" in result.not_covered

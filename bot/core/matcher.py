@@ -1077,7 +1077,10 @@ class Matcher:
             return self._partial(ranked, None, named, target)
         if gap is None:
             return _Decision(status, ranked)
-        if gap.section == "" or not (query.names_role or status in ("answer", "suggest")):
+        if gap.section == "" or (
+            # A follow-up settled on a topic (target) is about the role, named or not.
+            target is None and not (query.names_role or status in ("answer", "suggest"))
+        ):
             return _Decision("none", ranked)
         if target is None and gap.section is None and status == "none":
             return _Decision("none", ranked)
