@@ -713,3 +713,12 @@ def test_how_long_after_any_level_is_said_to_be_outside_the_guide(matcher, level
     result = matcher.match("isme kitna time lagega?", [level])
     assert (result.status, result.section and result.section.id) == ("partial", level)
     assert "how long" in result.not_covered
+
+
+def test_pm_experience_before_tpm_is_the_path_not_the_comparison(matcher) -> None:
+    for question in (
+        "should I do a PM role first or go straight for TPM?",
+        "does prior PM experience matter for TPM roles",
+    ):
+        result = matcher.match(question)
+        assert result.section is not None and result.section.id == "gain-pm-experience"
