@@ -68,6 +68,18 @@ DEV_SETS = {
         _CASES["dev 5"],
         {"in_domain": 0.8, "off_topic": 1.0, "unanswerable": 0.82},
     ),
+    # Oblique questions whose intent must be inferred ("would I be the one deciding X?").
+    "dev 7": (
+        _CASES["dev 7"],
+        {
+            "in_domain": 0.7,
+            "off_topic": 1.0,
+            "unanswerable": 0.9,
+            "two_part": 0.9,
+            "follow_up": 0.75,
+            "social": 0.8,
+        },
+    ),
     "dev 6": (
         _CASES["dev 6"],
         {
@@ -722,3 +734,14 @@ def test_pm_experience_before_tpm_is_the_path_not_the_comparison(matcher) -> Non
     ):
         result = matcher.match(question)
         assert result.section is not None and result.section.id == "gain-pm-experience"
+
+
+def test_a_word_the_guide_itself_uses_does_not_set_off_a_gap(matcher) -> None:
+    # "portfolio" is the director's product portfolio here, not a job seeker's portfolio.
+    result = matcher.match("who sets the direction for a whole product portfolio?")
+    assert (result.status, result.section and result.section.id) == ("answer", "level-director-vp")
+
+
+def test_how_many_people_report_to_a_tpm_is_outside_the_guide(matcher) -> None:
+    result = matcher.match("how many engineers usually report to a TPM?")
+    assert result.status == "partial" and "direct reports" in result.not_covered
