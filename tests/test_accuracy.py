@@ -745,3 +745,10 @@ def test_a_word_the_guide_itself_uses_does_not_set_off_a_gap(matcher) -> None:
 def test_how_many_people_report_to_a_tpm_is_outside_the_guide(matcher) -> None:
     result = matcher.match("how many engineers usually report to a TPM?")
     assert result.status == "partial" and "direct reports" in result.not_covered
+
+
+def test_what_experience_is_needed_is_answered_but_how_much_is_a_gap(matcher) -> None:
+    what = matcher.match("what experience do I need to become a TPM?")
+    assert (what.status, what.section and what.section.id) == ("answer", "gain-pm-experience")
+    how_much = matcher.match("how much experience do I need to become a TPM?")
+    assert how_much.status == "partial" and "years of experience" in how_much.not_covered
