@@ -3,8 +3,8 @@
 The set was written from the guide alone by someone who never saw the knowledge base, the
 development questions or the code, and it is never tuned on: only these aggregate figures are
 looked at. Issue 10 asks for in-domain top-1 >= 0.90, unanswerable declined or partial >= 0.85
-and every off-topic question declined. Where a floor below is lower than that, it is the figure
-the matcher honestly reaches today (marked BELOW TARGET), kept so that it cannot slip further.
+and every off-topic question declined. The floors below are at least that; the other kinds are
+held where the matcher stands, so that none can slip.
 """
 
 from __future__ import annotations
@@ -16,16 +16,15 @@ FROZEN = by_kind(frozen_cases())
 
 #: kind -> (floor enforced now, the issue's target)
 FLOORS = {
-    # BELOW TARGET: reached 0.885 without tuning on this set (0.861 a session earlier); the
-    # issue asks for 0.90 (and 0.92 in its figures).
-    "in_domain": (0.88, 0.90),
-    # Reached 0.905 without tuning on this set (0.810 a session earlier): the issue's 0.85
-    # floor and its 0.90 target.
+    # Reached 0.926 without tuning on this set (0.885 a session earlier, 0.861 before that):
+    # the issue's 0.90 floor, with its 0.92 target met.
+    "in_domain": (0.90, 0.90),
+    # Reached 0.929 without tuning on this set (0.905 a session earlier): the issue's target.
     "unanswerable": (0.90, 0.85),
     "off_topic": (1.0, 1.0),
     # Not in the issue's floors; held where they are so they cannot slip.
     "two_part": (0.83, 0.83),
-    "follow_up": (0.75, 0.75),
+    "follow_up": (0.85, 0.75),
     "social": (1.0, 1.0),
 }
 
