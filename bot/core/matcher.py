@@ -680,9 +680,12 @@ class Matcher:
         the pieces that ask (a "?") are kept first, then the opening piece, then the others
         from the end backwards, so the question is never the part cut off.
         """
+        text = _DOTTED.sub(r"\1", cleaned) if "." in cleaned else cleaned  # most have none
+        if "(" in text:
+            text = _SHORT_ASIDE.sub(r" \1 ", text)
         pieces = [
             (piece, words[:MAX_QUERY_WORDS])
-            for piece in _CLAUSE_BREAK.split(_SHORT_ASIDE.sub(r" \1 ", _DOTTED.sub(r"\1", cleaned)))
+            for piece in _CLAUSE_BREAK.split(text)
             if (words := self._text.split_words(piece))
         ]
         if sum(len(words) for _, words in pieces) <= MAX_QUERY_WORDS:
@@ -899,7 +902,9 @@ class Matcher:
 
     def _score(self, index: int, query: _Query) -> float:
         weights = self._section_terms[index]
-        coverage = sum(w * weights.get(t, 0.0) for t, w in query.weights.items()) / query.total
+        wanted = query.weights
+        # Only the terms both share add anything; the set operation finds them in C.
+        coverage = sum(wanted[t] * weights[t] for t in wanted.keys() & weights.keys()) / query.total
         prepared = self._prepared.get(index) or self._prepare(index)
         phrases = prepared.phrases
         # IDF weight each phrase shares with the question, via the section's term -> phrases
