@@ -7,6 +7,8 @@ each half must clear the floors. The blind, never-tuned set is held by test_froz
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 from evaluation import dev_sets, score
 
@@ -340,8 +342,7 @@ def test_elliptical_follow_ups_are_read_with_the_conversation(
 def test_asking_what_comes_next_gets_the_next_step_or_level(
     matcher, history, question, expected
 ) -> None:
-    result = matcher.match(question, history)
-    assert (result.status, result.section and result.section.id) == ("answer", expected)
+    assert decision(matcher, question, history) == ("answer", expected)
 
 
 def test_asking_what_comes_after_the_top_level_says_the_guide_stops_there(matcher) -> None:
@@ -366,6 +367,12 @@ def test_a_full_question_after_an_answer_ignores_the_history(matcher) -> None:
 def answer_id_with(matcher, question: str, history: list[str]) -> str | None:
     result = matcher.match(question, history)
     return result.section.id if result.section else None
+
+
+def decision(matcher, question: str, history: Sequence[str] = ()) -> tuple[str, str | None]:
+    """What the matcher decided, and on which section."""
+    result = matcher.match(question, history)
+    return result.status, result.section.id if result.section else None
 
 
 @pytest.mark.parametrize(
@@ -621,8 +628,9 @@ def test_asking_whether_now_is_a_good_time_gets_no_prediction(matcher) -> None:
 
 
 def test_what_someone_else_said_is_background_not_a_gap_the_asker_asks_about(matcher) -> None:
-    result = matcher.match("our CTO keeps saying TPMs are overrated. why do companies need them?")
-    assert (result.status, result.section and result.section.id) == (
+    assert decision(
+        matcher, "our CTO keeps saying TPMs are overrated. why do companies need them?"
+    ) == (
         "answer",
         "bridging-business-and-technology",
     )
@@ -639,8 +647,7 @@ def test_what_someone_else_said_is_background_not_a_gap_the_asker_asks_about(mat
 def test_a_level_or_step_above_or_below_is_found_with_or_without_history(
     matcher, history, question, expected
 ) -> None:
-    result = matcher.match(question, history)
-    assert (result.status, result.section and result.section.id) == ("answer", expected)
+    assert decision(matcher, question, history) == ("answer", expected)
 
 
 def test_a_hinglish_follow_up_pointing_back_with_isme_uses_the_conversation(matcher) -> None:
@@ -660,8 +667,10 @@ def test_reading_lists_and_on_call_duty_are_said_to_be_outside_the_guide(matcher
 
 
 def test_in_one_line_asks_for_brevity_not_about_product_lines(matcher) -> None:
-    result = matcher.match("explain technical product manager in one line pls")
-    assert (result.status, result.section and result.section.id) == ("answer", "what-is-a-tpm")
+    assert decision(matcher, "explain technical product manager in one line pls") == (
+        "answer",
+        "what-is-a-tpm",
+    )
 
 
 def test_a_teams_own_section_answers_what_the_word_list_says_the_guide_lacks(tmp_path) -> None:
@@ -693,8 +702,10 @@ def test_different_that_does_not_compare_roles_does_not_ask_for_the_comparison(m
 
 
 def test_having_a_say_is_influence_not_pay(matcher) -> None:
-    result = matcher.match("how much say does a senior TPM have on technical decisions?")
-    assert (result.status, result.section and result.section.id) == ("answer", "level-senior")
+    assert decision(matcher, "how much say does a senior TPM have on technical decisions?") == (
+        "answer",
+        "level-senior",
+    )
 
 
 def test_skills_that_matter_most_are_skills_not_why_the_role_matters(matcher) -> None:
@@ -738,8 +749,10 @@ def test_pm_experience_before_tpm_is_the_path_not_the_comparison(matcher) -> Non
 
 def test_a_word_the_guide_itself_uses_does_not_set_off_a_gap(matcher) -> None:
     # "portfolio" is the director's product portfolio here, not a job seeker's portfolio.
-    result = matcher.match("who sets the direction for a whole product portfolio?")
-    assert (result.status, result.section and result.section.id) == ("answer", "level-director-vp")
+    assert decision(matcher, "who sets the direction for a whole product portfolio?") == (
+        "answer",
+        "level-director-vp",
+    )
 
 
 def test_how_many_people_report_to_a_tpm_is_outside_the_guide(matcher) -> None:
