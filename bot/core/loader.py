@@ -124,12 +124,11 @@ def load_knowledge(
     """Load the shipped guide plus `extra` files/folders, or raise KnowledgeError listing all problems."""
     shipped = [shipped_knowledge_dir()] if include_shipped else []
     files, problems = expand_paths([*shipped, *extra])
-    shipped_files = set(expand_paths(shipped)[0]) if include_shipped else set()
-    return _build(files, problems, shipped_files)
+    return _build(files, problems, frozenset(expand_paths(shipped)[0]))
 
 
 def _build(
-    files: list[str], problems: list[Problem], shipped_files: set[str] | None = None
+    files: list[str], problems: list[Problem], shipped_files: frozenset[str] = frozenset()
 ) -> KnowledgeBase:
     """Read every file, then check what only the whole set can show (ids, related, claims)."""
     drafts: list[_Draft] = []
@@ -143,7 +142,7 @@ def _build(
         order = {path: n for n, path in enumerate(files)}
         problems.sort(key=lambda p: (order.get(p.path, len(order)), p.line))
         raise KnowledgeError(problems)
-    added = frozenset(d.section.id for d in drafts if d.path not in (shipped_files or set()))
+    added = frozenset(d.section.id for d in drafts if d.path not in shipped_files)
     return KnowledgeBase(tuple(d.section for d in drafts), tuple(files), added)
 
 

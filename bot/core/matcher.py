@@ -475,6 +475,9 @@ class Matcher:
                 self._prepare(index)
         self._index_of = {s.id: i for i, s in enumerate(sections)}
         self._added = frozenset(i for i, s in enumerate(sections) if s.id in kb.added)
+        # The knowledge base's `next` order, both ways, for "and after that?" / "before that?".
+        self._after = {i: self._index_of[s.next] for i, s in enumerate(sections) if s.next}
+        self._before = {n: i for i, n in self._after.items()}
 
     # -- build ------------------------------------------------------------------------------
 
@@ -1230,10 +1233,7 @@ class Matcher:
         base = named[0] if len(named) == 1 else previous
         if base is None:
             return -1, None
-        if forward:
-            return base, self._index_of.get(self.kb.sections[base].next)
-        base_id = self.kb.sections[base].id
-        return base, next((i for i, s in enumerate(self.kb.sections) if s.next == base_id), None)
+        return base, (self._after if forward else self._before).get(base)
 
     def _follow_up(self, clauses: Sequence[_Clause], previous: int) -> _Decision:
         """Read a follow-up with the previous answer's topic and what it asked."""
@@ -1251,7 +1251,7 @@ class Matcher:
             if gap is not None and gap.section:
                 return self._partial(own_ranked, gap.section, gap.not_covered)
             section = self.kb.sections[base]
-            if any(s.next == section.id for s in self.kb.sections):
+            if base in self._before:
                 # The last step of a sequence ("and after that?" after step 3): say it is the
                 # last, rather than give the same answer again as if it were the next.
                 note = self._lexicon.after_last.format(title=section.title)
