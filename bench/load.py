@@ -7,7 +7,7 @@ For each server, and for each of two fake Slack APIs (one healthy, one answering
 posts with 429 and `Retry-After: 1`), it sends N correctly signed `app_mention` events from C
 concurrent connections and prints, side by side: acknowledgements per second, ack latency p50 and
 p99, replies delivered, lost and duplicated, non-200 responses, errors in the server's log, and
-peak RSS (server processes summed); then tpm-bot / bare ratios. Every run is bounded: it stops
+peak RSS and CPU time per event (server processes summed, start-up excluded); then tpm-bot / bare ratios. Every run is bounded: it stops
 waiting for replies after --settle seconds without progress.
 
 Both servers run the same waitress settings and the same Web API client (see bench/bare_app.py).
@@ -78,6 +78,7 @@ class Result(NamedTuple):
     non_200: int
     log_errors: int
     peak_rss_mb: float
+    cpu_ms_per_event: float
 
 
 def free_port() -> int:
@@ -373,6 +374,15 @@ def peak_rss_mb(pid: int) -> float:
     return total_kb / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a live process has used so far (all its threads)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_one(
     command: list[str],
     total: int,
@@ -393,10 +403,12 @@ def run_one(
     try:
         servers = [start_server(command, api_url, path) for path in log_paths]
         ports = [port for _, port in servers]
+        cpu_at_start = sum(cpu_seconds(server.pid) for server, _ in servers)
         latencies, non_200, elapsed = send_all(ports, total, concurrency, run, every, retries)
         expected = expected_replies(total, run, every)
         stats = wait_for_replies(api_url, expected, settle)
         rss = sum(peak_rss_mb(server.pid) for server, _ in servers)
+        cpu = sum(cpu_seconds(server.pid) for server, _ in servers) - cpu_at_start
     finally:
         for server, _ in servers:
             server.terminate()
@@ -419,6 +431,7 @@ def run_one(
         non_200=non_200,
         log_errors=log_text.count("Traceback") + log_text.count(" ERROR "),
         peak_rss_mb=rss,
+        cpu_ms_per_event=1000 * cpu / max(1, sum(expected.values())),
     )
 
 

@@ -85,10 +85,13 @@ class ConversationReplies(NamedTuple):
         *,
         quiet: bool = False,
         new: bool = False,
+        history: Sequence[str] | None = None,
     ) -> Handled:
         """`quiet`: say nothing unless the question matched (an unmentioned follow-up may be
-        chatter); `new`: the conversation starts here, so there is nothing to recall."""
-        history = () if new else self.conversations.recall(key).sections
+        chatter); `new`: the conversation starts here, so there is nothing to recall; `history`:
+        the conversation's sections, when the caller has just read them."""
+        if history is None:
+            history = () if new else self.conversations.recall(key).sections
         team = key.split(":", 1)[0]
         answered = answer(
             self.holder,

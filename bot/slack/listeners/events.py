@@ -98,7 +98,8 @@ def register(
             return Handled("quiet not_our_thread")
         if time.time() - conversation.answered_at > settings.thread_hours * 3600:
             return Handled("quiet thread_went_quiet")
-        return reply_in(key, text, say, thread, quiet=True)
+        # The memory just read is the history: reading it again would cost a second query.
+        return reply_in(key, text, say, thread, quiet=True, history=conversation.sections)
 
     @app.event("app_home_opened")
     @logged("home")
