@@ -355,16 +355,9 @@ def wait_for_replies(api_url: str, expected: Counter[str], settle: float) -> dic
 
 
 def peak_rss_mb(pid: int) -> float:
-    """Peak resident memory of a process and its children (one process since the move to waitress)."""
-    pids = [pid]
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
-            pids.extend(int(c) for c in children)
-    except OSError:
-        pass
+    """Peak resident memory of a process and its children, summed."""
     total_kb = 0
-    for each in pids:
+    for each in process_tree(pid):
         try:
             for line in Path(f"/proc/{each}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
@@ -374,13 +367,28 @@ def peak_rss_mb(pid: int) -> float:
     return total_kb / 1024
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time a live process has used so far (all its threads)."""
+def process_tree(pid: int) -> list[int]:
+    """A process and its children (the answering process of `tpm-bot serve`)."""
+    pids = [pid]
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        for task in os.listdir(f"/proc/{pid}/task"):
+            children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+            pids.extend(int(c) for c in children)
     except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        pass
+    return pids
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a live process and its children have used so far."""
+    total = 0.0
+    for each in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def run_one(

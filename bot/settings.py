@@ -64,6 +64,9 @@ class Settings(NamedTuple):
     host: str = "0.0.0.0"
     port: int = 3000
     web_threads: int = 16
+    #: `serve` answers events in a second process, so acknowledgements never wait on answers
+    #: (bot.slack.answerer); TPM_BOT_ANSWER_PROCESS=0 keeps everything in one process.
+    answer_process: bool = True
     #: Hours after the bot's last answer in a thread during which it answers follow-ups there.
     thread_hours: float = 24.0
     #: A channel id (C123...) where people can take over when the bot cannot help.
@@ -308,6 +311,7 @@ def load_settings(
         cache_dir=get("TPM_BOT_CACHE_DIR") or default_cache_dir(env),
         log_level=level,
         reload_on_change=get("TPM_BOT_RELOAD").lower() in _TRUE,
+        answer_process=get("TPM_BOT_ANSWER_PROCESS", "1").lower() in _TRUE,
         bot_token=get("SLACK_BOT_TOKEN"),
         signing_secret=get("SLACK_SIGNING_SECRET"),
         app_token=get("SLACK_APP_TOKEN"),

@@ -20,6 +20,8 @@ from urllib.parse import parse_qsl
 
 from slack_sdk.signature import SignatureVerifier
 
+from bot.slack.answerer import Delivery, forwarded_headers
+
 log = logging.getLogger("tpm_bot")
 
 #: Largest request body accepted; Slack's own payloads are far smaller.
@@ -92,6 +94,14 @@ def signature_problem(
     return ""
 
 
+def _is_event(body: bytes) -> bool:
+    """Whether a (valid, signed) body is an Events API delivery, whose acknowledgement is a
+    bare 200 that does not depend on the answer."""
+    if not body.startswith(b"{") or b"event_callback" not in body:
+        return False
+    return json.loads(body).get("type") == "event_callback"
+
+
 def body_problem(body: bytes, content_type: str) -> str:
     """Why a signed body cannot be a Slack request ("" when it can)."""
     try:
@@ -111,8 +121,11 @@ def slack_door(
     signing_secret: str,
     refusals: RefusalLog | None = None,
     extra_paths: Iterable[str] = (),
+    forward: Callable[[Delivery], bool] | None = None,
 ) -> Wsgi:
-    """Bolt's WSGI handler behind the checks above. `extra_paths` (OAuth) go to Bolt as they are."""
+    """Bolt's WSGI handler behind the checks above. `extra_paths` (OAuth) go to Bolt as they are.
+    With `forward`, an event is acknowledged here and handed over to be answered elsewhere
+    (bot.slack.answerer); whatever `forward` declines goes to Bolt here."""
     verifier = SignatureVerifier(signing_secret)
     refusals = refusals or RefusalLog()
     passthrough = frozenset(extra_paths)
@@ -149,6 +162,8 @@ def slack_door(
         problem = body_problem(body, environ.get("CONTENT_TYPE", ""))
         if problem:
             return refuse(start_response, problem, "400 Bad Request")
+        if forward is not None and _is_event(body) and forward((body, forwarded_headers(environ))):
+            return _respond(start_response, "200 OK", "")
         environ["wsgi.input"] = io.BytesIO(body)
         try:
             return bolt_handler(environ, start_response)

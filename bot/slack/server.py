@@ -44,7 +44,7 @@ def drain(replies: ThreadPoolExecutor) -> None:
     log.info("kind=shutdown decision=drained")
 
 
-def _reload_in_background(holder: KnowledgeHolder) -> None:
+def reload_in_background(holder: KnowledgeHolder) -> None:
     """SIGHUP: reload off the signal handler, so serving and SIGTERM are never held up."""
     threading.Thread(target=holder.reload, args=("sighup",), name="reload", daemon=True).start()
 
@@ -61,10 +61,11 @@ def _started(mode: str, settings: Settings, holder: KnowledgeHolder, where: str)
     )
 
 
-def open_store(settings: Settings, stop: threading.Event) -> Store:
+def open_store(settings: Settings, stop: threading.Event, purge: bool = True) -> Store:
     """The store, migrated to the shipped schema (under the migration lock), with expired rows
-    purged in the background. A database that cannot be reached does not stop the bot: it
-    answers without the store and tries the migration again at each purge."""
+    purged in the background (by one process of an instance: `purge`). A database that cannot
+    be reached does not stop the bot: it answers without the store and tries the migration
+    again at each purge."""
     try:
         store = Store.open(
             settings.database_url,
@@ -77,7 +78,8 @@ def open_store(settings: Settings, stop: threading.Event) -> Store:
             [f"cannot create the database {settings.database_shown} ({error.strerror})"]
         ) from None
     store.try_upgrade()
-    store.purge_in_background(stop)
+    if purge:
+        store.purge_in_background(stop)
     return store
 
 
@@ -118,15 +120,34 @@ def serve_http(settings: Settings, holder: KnowledgeHolder) -> int:
     stopping = threading.Event()
     store = open_store(settings, stopping)
     app = build_app(settings, holder, replies, store)
+    answers = None
+    if settings.answer_process:
+        from bot.slack.answerer import AnswerProcess
+
+        answers = AnswerProcess(settings, holder.matcher)
+        if not answers.start():
+            answers.stop()
+            answers = None
     application = slack_door(
-        SlackRequestHandler(app), settings.signing_secret, extra_paths=oauth_paths(app)
+        SlackRequestHandler(app),
+        settings.signing_secret,
+        extra_paths=oauth_paths(app),
+        forward=answers.forward if answers else None,
     )
-    signal.signal(signal.SIGHUP, lambda *_: _reload_in_background(holder))
+
+    def on_sighup(*_: object) -> None:
+        reload_in_background(holder)
+        if answers:
+            answers.reload()
+
+    signal.signal(signal.SIGHUP, on_sighup)
     if settings.reload_on_change:
         holder.watch()
     installs = "oauth" if settings.oauth else "single"
     _started("http", settings, holder, f"bind={settings.host}:{settings.port} installs={installs}")
     serve_wsgi(application, settings)
+    if answers:
+        answers.stop()
     drain(replies)
     stopping.set()
     store.close()
@@ -154,7 +175,7 @@ def serve_socket_mode(settings: Settings, holder: KnowledgeHolder) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGHUP, lambda *_: _reload_in_background(holder))
+    signal.signal(signal.SIGHUP, lambda *_: reload_in_background(holder))
     if settings.reload_on_change:
         holder.watch()
     gc.freeze()

@@ -25,7 +25,6 @@ from bot.store.models import ConversationState
 from bot.store.upsert import insert_for
 from bot.store.writer import WriteBehind
 
-
 #: Built once: composing the query for every follow-up cost more than the database's answer.
 _RECALL = select(ConversationState.sections, ConversationState.answered_at).where(
     ConversationState.key == bindparam("key")

@@ -1,0 +1,196 @@
+"""Answer Slack events in a second process, so that acknowledgements never wait on answers.
+
+Slack times every acknowledgement (3 seconds, then it retries), and in one Python process the
+request threads that acknowledge share one interpreter lock with the threads that match, read
+the store and send replies: under a burst of questions the answers slow the acknowledgements.
+So `tpm-bot serve` acknowledges an event as soon as its signature checks out and hands it, as
+Slack sent it, to an answering process running the same Bolt app (listeners, retry
+de-duplication, the store). Slash commands, buttons and the OAuth pages stay in the serving
+process: their response is part of the acknowledgement.
+
+The answering process stops when the serving process tells it to (after finishing its replies
+in flight) or when the serving process is gone. If it dies, the serving process logs it once and
+answers events itself from then on. An event whose answer failed before its listener ran (in
+OAuth mode, the workspace's token could not be read from the database) is tried again a few
+times, as Slack would have retried it had the acknowledgement failed.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from multiprocessing.synchronize import Event
+
+    from slack_bolt import App
+
+    from bot.core.matcher import Matcher
+    from bot.settings import Settings
+
+log = logging.getLogger("tpm_bot")
+
+#: Seconds the serving process waits for the answering one to start before it answers alone.
+START_SECONDS = 60.0
+#: Seconds the answering process may take to finish its replies at shutdown (platforms give
+#: about 30 in all).
+STOP_SECONDS = 25.0
+#: Seconds between tries of an event whose answer could not start (see the module's docstring).
+RETRY_DELAYS = (1.0, 5.0, 30.0)
+
+#: What travels to the answering process: the request body as Slack sent it, and its headers.
+Delivery = tuple[bytes, dict[str, str]]
+
+
+def forwarded_headers(environ: dict[str, Any]) -> dict[str, str]:
+    """The request's headers as Bolt names them (lower case, dashes), from a WSGI environ."""
+    headers = {"content-type": environ.get("CONTENT_TYPE", "")}
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            headers[key[5:].lower().replace("_", "-")] = value
+    return headers
+
+
+class AnswerProcess:
+    """The serving process's handle on the answering process."""
+
+    def __init__(self, settings: Settings, matcher: Matcher) -> None:
+        # spawn, not fork: the serving process already runs threads (the store's writers), and
+        # a forked copy of a held lock would never be released.
+        context = multiprocessing.get_context("spawn")
+        self._queue: multiprocessing.Queue[Delivery | None] = context.Queue()
+        self._ready = context.Event()
+        self._process = context.Process(
+            target=_run,
+            args=(settings, matcher, self._queue, self._ready, os.getpid()),
+            name="tpm-bot-answers",
+        )
+        self._gone_logged = False
+        self._lock = threading.Lock()
+
+    def start(self, timeout: float = START_SECONDS) -> bool:
+        """Start it and wait until it answers; False (and logged) if it could not start."""
+        self._process.start()
+        deadline = time.monotonic() + timeout
+        while not self._ready.wait(0.1):
+            if not self._process.is_alive() or time.monotonic() > deadline:
+                self._gone("did_not_start")
+                return False
+        log.info("kind=answerer decision=started pid=%s", self._process.pid)
+        return True
+
+    def forward(self, delivery: Delivery) -> bool:
+        """Hand an event over; False when the answering process is gone (answer it here)."""
+        if self._gone_logged or not self._process.is_alive():
+            self._gone("exited")
+            return False
+        self._queue.put(delivery)
+        return True
+
+    def reload(self) -> None:
+        """Pass SIGHUP on: the answering process reloads its own copy of the knowledge."""
+        if self._process.pid is not None and self._process.is_alive():
+            os.kill(self._process.pid, signal.SIGHUP)
+
+    def stop(self, timeout: float = STOP_SECONDS) -> None:
+        """Let it finish every event handed over and every reply in flight, then end it."""
+        if self._process.pid is None:
+            return
+        if self._process.is_alive():
+            self._queue.put(None)
+            self._process.join(timeout)
+        if self._process.is_alive():
+            log.warning("kind=answerer decision=killed_at_shutdown")
+            self._process.kill()
+            self._process.join(5)
+        self._queue.close()
+
+    def _gone(self, why: str) -> None:
+        with self._lock:
+            if self._gone_logged:
+                return
+            self._gone_logged = True
+        log.error(
+            "kind=answerer decision=%s exitcode=%s answering=in_serving_process",
+            why,
+            self._process.exitcode,
+        )
+
+
+class Answering:
+    """Runs the Bolt app on a delivery the serving process has already acknowledged."""
+
+    def __init__(self, app: App, delays: Sequence[float] = RETRY_DELAYS) -> None:
+        self.app = app
+        self.delays = delays
+
+    def __call__(self, delivery: Delivery, tries: int = 0) -> None:
+        from slack_bolt.request import BoltRequest
+
+        body, headers = delivery
+        try:
+            request = BoltRequest(body=body.decode("utf-8"), headers=dict(headers.items()))
+            response = self.app.dispatch(request)
+        except Exception as error:  # Bolt answers its own errors; this is the last resort
+            log.error("kind=server_error error=%s", type(error).__name__)
+            return
+        # A 5xx is what Slack would have retried had it been the acknowledgement.
+        if response.status >= 500 and tries < len(self.delays):
+            timer = threading.Timer(self.delays[tries], self, args=(delivery, tries + 1))
+            timer.daemon = True
+            timer.start()
+
+
+def _run(
+    settings: Settings,
+    matcher: Matcher,
+    deliveries: multiprocessing.Queue[Delivery | None],
+    ready: Event,
+    parent: int,
+) -> None:
+    """The answering process: the Bolt app, fed the events the serving process acknowledged."""
+    # A terminal's Ctrl-C and a platform's SIGTERM reach the whole process group; the serving
+    # process decides when this one stops, after it has finished the replies in flight.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    from bot.core.holder import KnowledgeHolder
+    from bot.slack.app import build_app
+    from bot.slack.logs import configure_logging
+    from bot.slack.server import REPLY_THREADS, drain, open_store, reload_in_background
+
+    configure_logging(settings.log_level, settings.secrets())
+    holder = KnowledgeHolder(matcher, settings.knowledge_paths, settings.cache_dir)
+    replies = ThreadPoolExecutor(REPLY_THREADS, thread_name_prefix="reply")
+    stopping = threading.Event()
+    store = open_store(settings, stopping, purge=False)  # the serving process purges
+    app = build_app(settings, holder, replies, store)
+    signal.signal(signal.SIGHUP, lambda *_: reload_in_background(holder))
+    if settings.reload_on_change:
+        holder.watch()
+    gc.freeze()
+    ready.set()
+
+    answer = Answering(app)
+
+    while True:
+        try:
+            delivery = deliveries.get(timeout=1.0)
+        except queue.Empty:
+            if os.getppid() != parent:  # the serving process is gone: nobody will send more
+                break
+            continue
+        if delivery is None:
+            break
+        answer(delivery)
+    drain(replies)
+    stopping.set()
+    store.close()
