@@ -10,14 +10,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import shlex
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from bot import __version__
 from bot.core.cache import load_matcher
-from bot.core.conversations import answered_sections, remembered
 from bot.core.matcher import Matcher, MatchResult
 from bot.core.models import KnowledgeError
 from bot.core.plaintext import render_text
@@ -46,6 +44,8 @@ def load_or_exit(settings: Settings) -> Matcher:
         return load_matcher(settings.knowledge_paths, settings.cache_dir)
     except KnowledgeError as error:
         count = len(error.problems)
+        import shlex
+
         check = " ".join(["tpm-bot validate", *map(shlex.quote, settings.knowledge_paths)])
         raise StartupError(
             [
@@ -72,6 +72,9 @@ class Conversation:
         self.history: tuple[str, ...] = ()
 
     def ask(self, question: str) -> MatchResult:
+        # Imported here: a one-off `ask` has no conversation, and the module brings threading.
+        from bot.core.conversations import answered_sections, remembered
+
         result = self.matcher.match(question, self.history)
         self.history = remembered(self.history, answered_sections(result))
         return result

@@ -4,30 +4,35 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from importlib.util import find_spec
 
 from bot.core.models import Problem
 
 KNOWLEDGE_SUFFIXES = (".yaml", ".yml")
-_CHECKOUT_KNOWLEDGE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "..", "knowledge")
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_INSTALLED_KNOWLEDGE = os.path.join(_PACKAGE, "knowledge")
+_CHECKOUT_KNOWLEDGE = os.path.normpath(os.path.join(_PACKAGE, "..", "knowledge"))
 
 
 def shipped_knowledge_dir() -> str:
     """The guide's own knowledge files: package data `bot.knowledge`, mapped in pyproject.toml
     to the top-level `knowledge/` folder.
 
-    Found through the import system rather than `importlib.resources`, whose import alone costs
-    the CLI a third of its start-up time. A source checkout run without installing (pytest from
-    the repo root imports `bot` from the working tree) has no `bot.knowledge` package, so the
-    folder beside `bot/` is used there.
+    Looked for on disk first (installed: `bot/knowledge/`; a source checkout or an editable
+    install: `knowledge/` beside `bot/`), then through the import system; not through
+    `importlib.resources`, whose import alone costs the CLI a third of its start-up time.
     """
+    for folder in (_INSTALLED_KNOWLEDGE, _CHECKOUT_KNOWLEDGE):
+        if os.path.isdir(folder):
+            return folder
+    from importlib.util import find_spec  # an unusual install (a zip, a custom finder)
+
     try:
         spec = find_spec("bot.knowledge")
     except ModuleNotFoundError:
         spec = None
     if spec is not None and spec.submodule_search_locations:
         return os.fspath(next(iter(spec.submodule_search_locations)))
-    return os.path.normpath(_CHECKOUT_KNOWLEDGE)
+    return _CHECKOUT_KNOWLEDGE
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[Problem]]:

@@ -9,8 +9,10 @@ letters ("senoir") as one edit.
 
 from __future__ import annotations
 
+import marshal
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from rapidfuzz.distance import OSA
 
@@ -37,10 +39,27 @@ class SpellingCorrector:
                 index.setdefault(word, set()).add(word)
                 for deleted in _deletes(word):
                     index.setdefault(deleted, set()).add(word)
-        # Space-joined strings rather than sets: the index is pickled into the start-up cache,
-        # and strings load several times faster than thousands of small sets.
-        self._index: dict[str, str] = {key: " ".join(sorted(v)) for key, v in index.items()}
+        # Space-joined strings rather than sets: strings load several times faster than
+        # thousands of small sets.
+        self._index: dict[str, str] | None = {key: " ".join(sorted(v)) for key, v in index.items()}
+        self._packed = b""
         self._cache: dict[str, str] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The delete index travels packed: it is most of the start-up cache, and a question
+        whose words are all known (most of them) never needs it."""
+        state = self.__dict__.copy()
+        if self._index is not None:
+            state["_packed"] = marshal.dumps(self._index)
+        state["_index"] = None
+        state["_cache"] = {}
+        return state
+
+    def _candidates(self) -> dict[str, str]:
+        index = self._index
+        if index is None:  # two threads may both unpack it; each gets the same index
+            index = self._index = marshal.loads(self._packed)
+        return index
 
     def __contains__(self, word: str) -> bool:
         """Whether the word is one the guide (or the word list) uses: names it does not are
@@ -64,8 +83,9 @@ class SpellingCorrector:
         if max_distance == 2:
             keys |= {d2 for d1 in _deletes(word) for d2 in _deletes(d1)}
         best, best_key = word, (max_distance + 1, 0, "")
+        index = self._candidates()
         for key in keys:
-            for candidate in self._index.get(key, "").split():
+            for candidate in index.get(key, "").split():
                 distance = OSA.distance(word, candidate, score_cutoff=max_distance)
                 # Ties go to the more frequent word, then alphabetically: never to whichever
                 # the set happened to yield first, which changes from run to run.
