@@ -36,6 +36,7 @@ import threading
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -255,9 +256,11 @@ def send_all(
     run: str,
     every: int = 0,
     retries: bool = False,
+    answered: Callable[[], object] | None = None,
 ) -> tuple[list[float], int, float]:
     """Send `total` events from `concurrency` keep-alive connections, spread over the instances'
-    `ports`; with `retries`, some events again to another instance. Latencies in ms."""
+    `ports`; with `retries`, some events again to another instance. Latencies in ms.
+    `answered` waits until the mentions have been answered, before their follow-ups."""
     latencies: list[float] = []
     failures = 0
     lock = threading.Lock()
@@ -314,8 +317,9 @@ def send_all(
             thread.join()
 
     # Follow-ups go after the mentions they follow, once those have been answered (a person
-    # replies to an answer they have read), and retries seconds after their first delivery, as
-    # Slack sends them; the pauses between passes are not counted as sending time.
+    # replies to an answer they have read: acknowledgements run ahead of answers under this
+    # flood), and retries seconds after their first delivery, as Slack sends them; the pauses
+    # and waits between passes are not counted as sending time.
     passes = [
         [i for i in range(total) if follow_up_thread(i, every) is None],
         [i for i in range(total) if follow_up_thread(i, every) is not None],
@@ -325,6 +329,8 @@ def send_all(
     for number, indices in enumerate(p for p in passes if p):
         if number:
             time.sleep(PAUSE_SECONDS)
+            if number == 1 and every and answered is not None:
+                answered()
         next_index = iter(indices)
         started = time.perf_counter()
         run_workers()
@@ -412,7 +418,16 @@ def run_one(
         servers = [start_server(command, api_url, path) for path in log_paths]
         ports = [port for _, port in servers]
         cpu_at_start = sum(cpu_seconds(server.pid) for server, _ in servers)
-        latencies, non_200, elapsed = send_all(ports, total, concurrency, run, every, retries)
+        mentions = Counter(f"{i}.{run}" for i in range(total) if follow_up_thread(i, every) is None)
+        latencies, non_200, elapsed = send_all(
+            ports,
+            total,
+            concurrency,
+            run,
+            every,
+            retries,
+            answered=lambda: wait_for_replies(api_url, mentions, settle),
+        )
         expected = expected_replies(total, run, every)
         stats = wait_for_replies(api_url, expected, settle)
         rss = sum(peak_rss_mb(server.pid) for server, _ in servers)

@@ -12,7 +12,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot import __version__
 from bot.core.cache import load_matcher
@@ -336,8 +336,44 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _terminal_columns() -> int:
+    """The terminal's width, as shutil.get_terminal_size reads it (COLUMNS, then the terminal)."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, minus its import of shutil for the terminal width: argparse makes
+    a formatter for every argument it adds, and that import was a tenth of `ask`'s start-up."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = _terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose sub-command parsers (made with type(self)) share the formatter."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    knowledge = argparse.ArgumentParser(add_help=False)
+    knowledge = _Parser(add_help=False)
     knowledge.add_argument(
         "--knowledge",
         "-k",
@@ -347,7 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"extra knowledge file or folder on top of the shipped guide (repeatable; "
         f"also ${KNOWLEDGE_ENV}, paths separated by ':')",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tpm-bot",
         description="Answers Technical Product Manager career questions from a curated guide, "
         "in the terminal or in Slack. Settings come from the environment and a .env file in "

@@ -5,8 +5,6 @@ and unpickled from the start-up cache on every CLI run, and importing `dataclass
 in `inspect`) alone would cost the CLI a sixth of its start-up budget.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 

@@ -8,6 +8,7 @@ thing), drop filler words, and strip common English endings.
 
 from __future__ import annotations
 
+import functools
 import re
 
 #: The role this bot is about. Every question mentions it, so it tells sections apart poorly but
@@ -23,32 +24,29 @@ _WORD = re.compile(r"[a-z0-9₹]+(?:[.'’][a-z0-9]+)*")
 # Multi-word rewrites, applied to the lower-cased text before splitting. Order matters: longer
 # names first. These are general English and career abbreviations; section-specific words belong
 # in a section's aliases, where non-programmers can edit them.
-_PHRASES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(p), r)
-    for p, r in [
-        # A "non-technical product manager" is a product manager, not a TPM.
-        (r"\bnon[- ]?tech(?:nical)?[- ]?product[- ]?manag(?:er|ers|ement)\b", " pm "),
-        (r"\btechnical[- ]?product[- ]?manag(?:er|ers|ement)\b", " tpm "),
-        (
-            r"\btech(?:nical|nicl|ncal|inal)?\.? ?(?:pm|pms|product ?manager|product ?managers)\b",
-            " tpm ",
-        ),
-        (r"\bt\.p\.m\.?", " tpm "),
-        (r"\bproduct[- ]?manag(?:er|ers|ement)\b", " pm "),
-        (r"\bp\.m\.?(?=\s|$)", " pm "),
-        (r"\bvice[- ]president\b", " vp "),
-        (r"\bmid[- ]?(?:level|lvl|senior)\b", " mid "),
-        (r"\bday[- ]to[- ]day\b", " daily "),
-        (r"\bcross[- ]?functional\b", " crossfunctional "),
-        (r"\bc[- ]?(?:level|suite)\b", " executive "),
-        (r"\bstock[- ]options?\b", " stock "),
-        (r"\b(?:in charge of|accountable for|the owner of)\b", " own "),
-        (
-            r"\b(?:get|gets|getting|got|break|breaking|move|moving|switch|switching|transition|"
-            r"transitioning|pivot|pivoting|shift|shifting) ?(?:in|into|to|towards)\b",
-            " become ",
-        ),
-    ]
+_PHRASE_RULES: list[tuple[str, str]] = [
+    # A "non-technical product manager" is a product manager, not a TPM.
+    (r"\bnon[- ]?tech(?:nical)?[- ]?product[- ]?manag(?:er|ers|ement)\b", " pm "),
+    (r"\btechnical[- ]?product[- ]?manag(?:er|ers|ement)\b", " tpm "),
+    (
+        r"\btech(?:nical|nicl|ncal|inal)?\.? ?(?:pm|pms|product ?manager|product ?managers)\b",
+        " tpm ",
+    ),
+    (r"\bt\.p\.m\.?", " tpm "),
+    (r"\bproduct[- ]?manag(?:er|ers|ement)\b", " pm "),
+    (r"\bp\.m\.?(?=\s|$)", " pm "),
+    (r"\bvice[- ]president\b", " vp "),
+    (r"\bmid[- ]?(?:level|lvl|senior)\b", " mid "),
+    (r"\bday[- ]to[- ]day\b", " daily "),
+    (r"\bcross[- ]?functional\b", " crossfunctional "),
+    (r"\bc[- ]?(?:level|suite)\b", " executive "),
+    (r"\bstock[- ]options?\b", " stock "),
+    (r"\b(?:in charge of|accountable for|the owner of)\b", " own "),
+    (
+        r"\b(?:get|gets|getting|got|break|breaking|move|moving|switch|switching|transition|"
+        r"transitioning|pivot|pivoting|shift|shifting) ?(?:in|into|to|towards)\b",
+        " become ",
+    ),
 ]
 
 # One-word rewrites, applied after splitting.
@@ -225,16 +223,23 @@ def plain_words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("’", "'"))
 
 
-#: One search that tells whether any multi-word rewrite applies at all: most texts of a large
-#: knowledge base match none, and one search costs far less than trying every rewrite.
-_ANY_PHRASE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _PHRASES))
+@functools.cache
+def _phrase_patterns() -> tuple[re.Pattern[str], list[tuple[re.Pattern[str], str]]]:
+    """The rewrites compiled, with one search that tells whether any applies at all (most
+    texts of a large knowledge base match none, and one search costs far less than trying every
+    rewrite). Compiled the first time a text may need them: most questions never do, and
+    compiling is a tenth of a command-line question's start-up."""
+    rules = [(re.compile(p), r) for p, r in _PHRASE_RULES]
+    return re.compile("|".join(f"(?:{p})" for p, _ in _PHRASE_RULES)), rules
+
+
 _PHRASE_VERBS = (
     "get gets getting got break breaking move moving switch switching transition transitioning "
     "pivot pivoting shift shifting"
 ).split()
-#: The words a match of a _PHRASES pattern can start with (exactly), and the starts of words
+#: The words a match of a _PHRASE_RULES pattern can start with (exactly), and the starts of words
 #: that can begin one: a text with neither in any of its words (or parts of words between
-#: apostrophes and full stops) needs no pattern at all. Keep in step with _PHRASES.
+#: apostrophes and full stops) needs no pattern at all. Keep in step with _PHRASE_RULES.
 _PHRASE_WORDS = frozenset(
     [
         "mid",
@@ -285,7 +290,7 @@ def _may_start_phrase(word: str) -> bool:
 
 
 def _may_need_phrases(words: list[str]) -> bool:
-    """Whether any _PHRASES pattern could match these words (never False when one could)."""
+    """Whether any _PHRASE_RULES pattern could match these words (never False when one could)."""
     distinct = set(words)
     if not distinct.isdisjoint(_STARTING_WORDS):
         return True
@@ -404,9 +409,11 @@ class Normaliser:
         get = self.words.get
         pieces = list(map(get, pieces, pieces))
         text = " ".join(pieces)
-        if _may_need_phrases(pieces) and _ANY_PHRASE.search(text):
-            for pattern, replacement in _PHRASES:
-                text = pattern.sub(replacement, text)
+        if _may_need_phrases(pieces):
+            any_phrase, rules = _phrase_patterns()
+            if any_phrase.search(text):
+                for pattern, replacement in rules:
+                    text = pattern.sub(replacement, text)
         return text.split()  # every piece is already a word: rewrites only put words in
 
     def canonical_words(self, words: list[str]) -> list[str]:
