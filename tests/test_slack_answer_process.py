@@ -69,21 +69,29 @@ def test_an_event_is_answered_by_the_answering_process_and_a_command_by_the_serv
     assert "Traceback" not in bot.output
 
 
-def test_when_the_answering_process_dies_the_server_says_so_once_and_answers_itself(slack) -> None:
+def test_when_the_answering_process_dies_the_server_answers_what_it_left_and_what_comes(
+    slack,
+) -> None:
     bot = BotProcess("serve", slack.url)
     try:
         bot.wait_until_healthy()
         pid = answering_pid(bot)
-        os.kill(pid, signal.SIGKILL)
-        assert wait_until(lambda: not alive(pid))
-        for n in range(2):
+        os.kill(pid, signal.SIGSTOP)  # it stops reading: these wait in the pipe
+        for n in range(3):
             event = mention("<@UBOT> what does a senior tpm do?", f"11.{n}")
-            assert send_event(bot.base, event, f"EvDied{n}")[0] == 200
-        replies = slack.wait_for("chat.postMessage", count=2)
-        assert sorted(r["thread_ts"] for r in replies) == ["11.0", "11.1"]
+            assert send_event(bot.base, event, f"EvLeft{n}")[0] == 200
+        os.kill(pid, signal.SIGKILL)
+        bot.wait_for_output("kind=answerer decision=exited")
+        event = mention("<@UBOT> tpm salary?", "11.3")
+        assert send_event(bot.base, event, "EvAfter")[0] == 200
+        assert wait_until(lambda: len(slack.calls_to("chat.postMessage")) >= 4), bot.output
+        time.sleep(0.3)
+        replies = slack.calls_to("chat.postMessage")
+        assert sorted(r["thread_ts"] for r in replies) == ["11.0", "11.1", "11.2", "11.3"]
         assert bot.output.count("kind=answerer decision=exited") == 1
     finally:
         assert bot.stop() == 0
+    assert "Traceback" not in bot.output
 
 
 def test_sighup_reloads_the_knowledge_the_answering_process_answers_from(

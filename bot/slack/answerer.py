@@ -21,6 +21,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import pickle
 import queue
 import signal
 import threading
@@ -29,7 +30,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
+    from multiprocessing.connection import Connection
     from multiprocessing.synchronize import Event
 
     from slack_bolt import App
@@ -61,21 +63,32 @@ def forwarded_headers(environ: dict[str, Any]) -> dict[str, str]:
 
 
 class AnswerProcess:
-    """The serving process's handle on the answering process."""
+    """The serving process's handle on the answering process.
 
-    def __init__(self, settings: Settings, matcher: Matcher) -> None:
+    Events travel through a pipe, written by one sender thread, so that an acknowledgement only
+    puts the event in a local queue. If the answering process dies, a watcher notices at once,
+    logs it, and answers here whatever was still on its way (in the queue or in the pipe); only
+    an event that process had already taken is lost with it.
+    """
+
+    def __init__(
+        self, settings: Settings, matcher: Matcher, answer_here: Callable[[Delivery], None]
+    ) -> None:
         # spawn, not fork: the serving process already runs threads (the store's writers), and
         # a forked copy of a held lock would never be released.
         context = multiprocessing.get_context("spawn")
-        self._queue: multiprocessing.Queue[Delivery | None] = context.Queue()
+        self._receiver, self._sender = context.Pipe(duplex=False)
+        self._outbox: queue.SimpleQueue[Delivery | None] = queue.SimpleQueue()
         self._ready = context.Event()
         self._process = context.Process(
             target=_run,
-            args=(settings, matcher, self._queue, self._ready, os.getpid()),
+            args=(settings, matcher, self._receiver, self._ready, os.getpid()),
             name="tpm-bot-answers",
         )
-        self._gone_logged = False
-        self._lock = threading.Lock()
+        self._answer_here = answer_here
+        self._gone = threading.Event()
+        self._stopping = threading.Event()
+        self._sending = threading.Thread(target=self._send, name="answers-send", daemon=True)
 
     def start(self, timeout: float = START_SECONDS) -> bool:
         """Start it and wait until it answers; False (and logged) if it could not start."""
@@ -83,42 +96,71 @@ class AnswerProcess:
         deadline = time.monotonic() + timeout
         while not self._ready.wait(0.1):
             if not self._process.is_alive() or time.monotonic() > deadline:
-                self._gone("did_not_start")
+                self._gone.set()
+                self._log_gone("did_not_start")
                 return False
+        self._sending.start()
+        threading.Thread(target=self._watch, name="answers-watch", daemon=True).start()
         log.info("kind=answerer decision=started pid=%s", self._process.pid)
         return True
 
     def forward(self, delivery: Delivery) -> bool:
         """Hand an event over; False when the answering process is gone (answer it here)."""
-        if self._gone_logged or not self._process.is_alive():
-            self._gone("exited")
+        if self._gone.is_set():
             return False
-        self._queue.put(delivery)
+        self._outbox.put(delivery)
         return True
 
     def reload(self) -> None:
         """Pass SIGHUP on: the answering process reloads its own copy of the knowledge."""
-        if self._process.pid is not None and self._process.is_alive():
+        if self._process.pid is not None and not self._gone.is_set():
             os.kill(self._process.pid, signal.SIGHUP)
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         """Let it finish every event handed over and every reply in flight, then end it."""
+        self._stopping.set()
         if self._process.pid is None:
             return
-        if self._process.is_alive():
-            self._queue.put(None)
+        if not self._gone.is_set():
+            self._outbox.put(None)  # after every event already queued
             self._process.join(timeout)
         if self._process.is_alive():
             log.warning("kind=answerer decision=killed_at_shutdown")
             self._process.kill()
             self._process.join(5)
-        self._queue.close()
 
-    def _gone(self, why: str) -> None:
-        with self._lock:
-            if self._gone_logged:
+    def _send(self) -> None:
+        while True:
+            delivery = self._outbox.get()
+            if self._gone.is_set():
+                if delivery is None:
+                    return
+                self._answer_here(delivery)
+                continue
+            self._sender.send(delivery)  # waits while the pipe is full
+            if delivery is None:
                 return
-            self._gone_logged = True
+
+    def _watch(self) -> None:
+        self._process.join()
+        if self._stopping.is_set():
+            return
+        self._gone.set()
+        self._log_gone("exited")
+        self._outbox.put(None)  # the sender answers the rest of its queue here, then ends
+        while True:
+            sending = self._sending.is_alive()
+            while self._receiver.poll(0.05):
+                try:
+                    delivery = self._receiver.recv()
+                except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+                    return  # a message the dead process had started to read
+                if delivery is not None:
+                    self._answer_here(delivery)
+            if not sending:
+                return
+
+    def _log_gone(self, why: str) -> None:
         log.error(
             "kind=answerer decision=%s exitcode=%s answering=in_serving_process",
             why,
@@ -153,7 +195,7 @@ class Answering:
 def _run(
     settings: Settings,
     matcher: Matcher,
-    deliveries: multiprocessing.Queue[Delivery | None],
+    deliveries: Connection,
     ready: Event,
     parent: int,
 ) -> None:
@@ -182,12 +224,14 @@ def _run(
     answer = Answering(app)
 
     while True:
-        try:
-            delivery = deliveries.get(timeout=1.0)
-        except queue.Empty:
+        if not deliveries.poll(1.0):
             if os.getppid() != parent:  # the serving process is gone: nobody will send more
                 break
             continue
+        try:
+            delivery = deliveries.recv()
+        except (EOFError, OSError):
+            break
         if delivery is None:
             break
         answer(delivery)

@@ -122,9 +122,9 @@ def serve_http(settings: Settings, holder: KnowledgeHolder) -> int:
     app = build_app(settings, holder, replies, store)
     answers = None
     if settings.answer_process:
-        from bot.slack.answerer import AnswerProcess
+        from bot.slack.answerer import Answering, AnswerProcess
 
-        answers = AnswerProcess(settings, holder.matcher)
+        answers = AnswerProcess(settings, holder.matcher, answer_here=Answering(app))
         if not answers.start():
             answers.stop()
             answers = None
