@@ -69,3 +69,27 @@ def test_a_new_file_in_a_watched_folder_counts_as_a_change(tmp_path: Path) -> No
     )
     assert holder.reload_if_changed() is True
     assert "team-rituals" in holder.matcher.kb
+
+
+def test_the_start_up_cache_deletes_copies_unused_for_a_week_and_keeps_the_rest(
+    tmp_path: Path,
+) -> None:
+    import os
+    import time
+
+    from bot.core.cache import load_matcher
+
+    week_old = time.time() - 8 * 24 * 3600
+    stale = tmp_path / "matcher-00000001.pickle"
+    recent = tmp_path / "matcher-00000002.pickle"
+    unrelated = tmp_path / "notes.txt"
+    for path in (stale, recent, unrelated):
+        path.write_bytes(b"x")
+    os.utime(stale, (week_old, week_old))
+    os.utime(unrelated, (week_old, week_old))
+
+    load_matcher((), str(tmp_path))  # a miss: builds and writes its own copy
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert stale.name not in names
+    assert recent.name in names and unrelated.name in names
+    assert len([n for n in names if n.startswith("matcher-")]) == 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import time
 import zlib
 from collections.abc import Iterable, Sequence
 
@@ -19,6 +20,8 @@ from bot.core.matcher import Matcher
 from bot.core.paths import expand_paths, shipped_knowledge_dir
 
 _CORE_DIR = os.path.dirname(os.path.abspath(__file__))
+#: A cached matcher not read or written for this long is deleted when another is written.
+PRUNE_AFTER_SECONDS = 7 * 24 * 3600
 
 
 def _stamps(files: Iterable[str]) -> list[str]:
@@ -82,4 +85,25 @@ def _store(target: str, key: str, matcher: Matcher) -> None:
             pickle.dump((key, matcher), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, target)
     except OSError:
-        pass
+        return
+    _prune(os.path.dirname(target), keep=os.path.basename(target))
+
+
+def _prune(folder: str, keep: str) -> None:
+    """Delete cached matchers not read or written for a week: each upgrade and each set of
+    knowledge files tried writes its own, and none would otherwise ever go away."""
+    cutoff = time.time() - PRUNE_AFTER_SECONDS
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if name == keep or not name.startswith("matcher-"):
+            continue
+        path = os.path.join(folder, name)
+        try:
+            stat = os.stat(path)
+            if max(stat.st_mtime, stat.st_atime) < cutoff:
+                os.unlink(path)
+        except OSError:
+            continue
