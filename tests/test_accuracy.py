@@ -400,6 +400,7 @@ def test_hinglish_and_indian_workplace_terms(matcher, question, expected) -> Non
         ),
         ("I'm a developer with 4 years of experience. what do TPMs earn?", "salary-india"),
         ("quick question, sorry if it's dumb: what is a TPM?", "what-is-a-tpm"),
+        ("noob q - what's a tpm?", "what-is-a-tpm"),  # Slack shorthand for "question"
     ],
 )
 def test_background_and_chatter_do_not_decide_the_answer(matcher, question, expected) -> None:
