@@ -205,6 +205,7 @@ def _run(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     from bot.core.holder import KnowledgeHolder
+    from bot.settings import StartupError
     from bot.slack.app import build_app
     from bot.slack.logs import configure_logging
     from bot.slack.server import REPLY_THREADS, drain, open_store, reload_in_background
@@ -213,8 +214,13 @@ def _run(
     holder = KnowledgeHolder(matcher, settings.knowledge_paths, settings.cache_dir)
     replies = ThreadPoolExecutor(REPLY_THREADS, thread_name_prefix="reply")
     stopping = threading.Event()
-    store = open_store(settings, stopping, purge=False)  # the serving process purges
-    app = build_app(settings, holder, replies, store)
+    try:
+        store = open_store(settings, stopping, purge=False)  # the serving process purges
+        app = build_app(settings, holder, replies, store)
+    except StartupError as error:  # the serving process says it answers alone from now on
+        for line in error.lines:
+            log.error("kind=answerer decision=cannot_start reason=%s", line)
+        return
     signal.signal(signal.SIGHUP, lambda *_: reload_in_background(holder))
     if settings.reload_on_change:
         holder.watch()
