@@ -384,6 +384,7 @@ def decision(matcher, question: str, history: Sequence[str] = ()) -> tuple[str, 
         ("PM aur TPM mein kya difference hai", "pm-vs-tpm"),
         ("sr tpm kya karta hai", "level-senior"),
         ("what's the avg CTC in LPA for a TPM", "salary-india"),
+        ("TPM role kaise milega", "how-to-become"),  # how will I get a TPM role
     ],
 )
 def test_hinglish_and_indian_workplace_terms(matcher, question, expected) -> None:
@@ -404,6 +405,23 @@ def test_hinglish_and_indian_workplace_terms(matcher, question, expected) -> Non
     ],
 )
 def test_background_and_chatter_do_not_decide_the_answer(matcher, question, expected) -> None:
+    assert answer_id(matcher, question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # "get" a role is the way into it, though "get" alone is too common to say so
+        ("how do I get a TPM role?", "how-to-become"),
+        ("how to get a TPM job", "how-to-become"),
+        # what the role "involves" is its duties, not other teams' involvement
+        ("what does the TPM role involve?", "responsibilities"),
+        ("what does a TPM's work involve?", "responsibilities"),
+    ],
+)
+def test_getting_a_role_is_the_path_and_what_it_involves_is_the_duties(
+    matcher, question, expected
+) -> None:
     assert answer_id(matcher, question) == expected
 
 
