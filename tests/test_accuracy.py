@@ -784,3 +784,14 @@ def test_what_experience_is_needed_is_answered_but_how_much_is_a_gap(matcher) ->
     assert (what.status, what.section and what.section.id) == ("answer", "gain-pm-experience")
     how_much = matcher.match("how much experience do I need to become a TPM?")
     assert how_much.status == "partial" and "years of experience" in how_much.not_covered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "technical product manager or product manager - which one suits an engineer?",
+        "confused between tpm or pm for my next move",
+    ],
+)
+def test_one_role_or_the_other_asks_for_the_comparison(matcher, question) -> None:
+    assert answer_id(matcher, question) == "pm-vs-tpm"
