@@ -795,3 +795,20 @@ def test_what_experience_is_needed_is_answered_but_how_much_is_a_gap(matcher) ->
 )
 def test_one_role_or_the_other_asks_for_the_comparison(matcher, question) -> None:
     assert answer_id(matcher, question) == "pm-vs-tpm"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a skill "important for" a TPM is one a TPM needs...
+        ("is coding important for a tpm", "build-technical-expertise"),
+        ("how important is coding for a TPM?", "build-technical-expertise"),
+        ("is an MBA important for TPMs?", "education-and-certifications"),
+        # ...while "why" asks why the role itself matters
+        ("why is a TPM important for a company?", "bridging-business-and-technology"),
+    ],
+)
+def test_a_skill_important_for_a_tpm_is_a_requirement_not_why_the_role_matters(
+    matcher, question, expected
+) -> None:
+    assert answer_id(matcher, question) == expected
