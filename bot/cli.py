@@ -372,7 +372,18 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: The sub-commands, in the order `--help` lists them.
+COMMANDS = ("ask", "chat", "topics", "validate", "serve", "socket", "db", "report")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line. With `only` (a sub-command about to run), the other sub-commands are
+    left out: each costs argparse a parser of its own, a good part of `ask`'s start-up, and
+    only `--help` or a mistyped command needs them all."""
+
+    def wanted(command: str) -> bool:
+        return only is None or only == command
+
     knowledge = _Parser(add_help=False)
     knowledge.add_argument(
         "--knowledge",
@@ -397,75 +408,90 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tpm-bot {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    ask = commands.add_parser(
-        "ask", parents=[knowledge], help="answer one question ('-' reads one per line from stdin)"
-    )
-    ask.add_argument("question", nargs="+", help="the question, or '-' for standard input")
-    ask.add_argument(
-        "--json", action="store_true", help="print a JSON object (JSON Lines with '-')"
-    )
-    ask.add_argument(
-        "--conversation",
-        action="store_true",
-        help="with '-': the lines are one conversation, so follow-ups like 'and for seniors?' "
-        "resolve against earlier answers; a blank line starts a new conversation",
-    )
-    ask.set_defaults(run=_cmd_ask)
+    if wanted("ask"):
+        ask = commands.add_parser(
+            "ask",
+            parents=[knowledge],
+            help="answer one question ('-' reads one per line from stdin)",
+        )
+        ask.add_argument("question", nargs="+", help="the question, or '-' for standard input")
+        ask.add_argument(
+            "--json", action="store_true", help="print a JSON object (JSON Lines with '-')"
+        )
+        ask.add_argument(
+            "--conversation",
+            action="store_true",
+            help="with '-': the lines are one conversation, so follow-ups like 'and for seniors?' "
+            "resolve against earlier answers; a blank line starts a new conversation",
+        )
+        ask.set_defaults(run=_cmd_ask)
 
-    chat = commands.add_parser(
-        "chat", parents=[knowledge], help="ask questions interactively, with follow-ups"
-    )
-    chat.set_defaults(run=_cmd_chat)
+    if wanted("chat"):
+        chat = commands.add_parser(
+            "chat", parents=[knowledge], help="ask questions interactively, with follow-ups"
+        )
+        chat.set_defaults(run=_cmd_chat)
 
-    topics = commands.add_parser("topics", parents=[knowledge], help="list the topics (sections)")
-    topics.set_defaults(run=_cmd_topics)
+    if wanted("topics"):
+        topics = commands.add_parser(
+            "topics", parents=[knowledge], help="list the topics (sections)"
+        )
+        topics.set_defaults(run=_cmd_topics)
 
-    validate = commands.add_parser(
-        "validate",
-        parents=[knowledge],
-        help="check knowledge files together with the shipped guide and configured extras",
-    )
-    validate.add_argument("paths", nargs="*", metavar="PATH", help="knowledge files or folders")
-    validate.add_argument(
-        "--alone", action="store_true", help="check only the PATHs, without the shipped guide"
-    )
-    validate.set_defaults(run=_cmd_validate)
+    if wanted("validate"):
+        validate = commands.add_parser(
+            "validate",
+            parents=[knowledge],
+            help="check knowledge files together with the shipped guide and configured extras",
+        )
+        validate.add_argument("paths", nargs="*", metavar="PATH", help="knowledge files or folders")
+        validate.add_argument(
+            "--alone", action="store_true", help="check only the PATHs, without the shipped guide"
+        )
+        validate.set_defaults(run=_cmd_validate)
 
-    serve = commands.add_parser(
-        "serve", parents=[knowledge], help="run the Slack app over HTTP on $HOST:$PORT"
-    )
-    serve.add_argument("--port", type=int, default=None, help="port (default: $PORT or 3000)")
-    serve.set_defaults(run=_cmd_serve)
+    if wanted("serve"):
+        serve = commands.add_parser(
+            "serve", parents=[knowledge], help="run the Slack app over HTTP on $HOST:$PORT"
+        )
+        serve.add_argument("--port", type=int, default=None, help="port (default: $PORT or 3000)")
+        serve.set_defaults(run=_cmd_serve)
 
-    socket = commands.add_parser(
-        "socket", parents=[knowledge], help="run the Slack app in Socket Mode (no public URL)"
-    )
-    socket.set_defaults(run=_cmd_socket)
+    if wanted("socket"):
+        socket = commands.add_parser(
+            "socket", parents=[knowledge], help="run the Slack app in Socket Mode (no public URL)"
+        )
+        socket.set_defaults(run=_cmd_socket)
 
-    db = commands.add_parser(
-        "db", help="manage the database (DATABASE_URL, default shown in tpm-bot --help)"
-    )
-    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    upgrade = db_commands.add_parser(
-        "upgrade", help="create the database or bring it to the newest schema, keeping its rows"
-    )
-    upgrade.set_defaults(run=_cmd_db)
+    if wanted("db"):
+        db = commands.add_parser(
+            "db", help="manage the database (DATABASE_URL, default shown in tpm-bot --help)"
+        )
+        db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+        upgrade = db_commands.add_parser(
+            "upgrade", help="create the database or bring it to the newest schema, keeping its rows"
+        )
+        upgrade.set_defaults(run=_cmd_db)
 
-    report = commands.add_parser(
-        "report",
-        help="what people asked, what helped and what the guide is missing (from the database)",
-    )
-    report.add_argument("--since", default="7d", help="period: 7d (default), 12h, 2w, 30m")
-    report.add_argument("--json", action="store_true", help="print one JSON object")
-    report.add_argument(
-        "--html", metavar="FILE", help="write one self-contained HTML page with a chart"
-    )
-    report.set_defaults(run=_cmd_report)
+    if wanted("report"):
+        report = commands.add_parser(
+            "report",
+            help="what people asked, what helped and what the guide is missing (from the database)",
+        )
+        report.add_argument("--since", default="7d", help="period: 7d (default), 12h, 2w, 30m")
+        report.add_argument("--json", action="store_true", help="print one JSON object")
+        report.add_argument(
+            "--html", metavar="FILE", help="write one self-contained HTML page with a chart"
+        )
+        report.set_defaults(run=_cmd_report)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    first = arguments[0] if arguments else None
+    quick = first in COMMANDS and not {"-h", "--help"} & set(arguments)
+    args = build_parser(first if quick else None).parse_args(arguments)
     settings = load_settings(
         extra_knowledge=tuple(getattr(args, "knowledge", ())), port=getattr(args, "port", None)
     )

@@ -257,3 +257,20 @@ def test_ask_conversation_without_standard_input_says_how_to_use_it() -> None:
     result = run_cli("ask", "--conversation", "and for seniors?")
     assert result.returncode == 2
     assert "tpm-bot ask --conversation -" in result.stderr
+
+
+def test_every_sub_command_is_listed_for_the_quick_parser() -> None:
+    """`main` builds only the sub-command it runs, found by name in COMMANDS."""
+    import argparse
+
+    from bot.cli import COMMANDS, build_parser
+
+    subparsers = next(
+        a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
+    )
+    assert tuple(subparsers.choices) == COMMANDS
+    for command in COMMANDS:
+        only = next(
+            a for a in build_parser(command)._actions if isinstance(a, argparse._SubParsersAction)
+        )
+        assert tuple(only.choices) == (command,)
