@@ -224,13 +224,35 @@ def plain_words(text: str) -> list[str]:
 
 
 @functools.cache
-def _phrase_patterns() -> tuple[re.Pattern[str], list[tuple[re.Pattern[str], str]]]:
-    """The rewrites compiled, with one search that tells whether any applies at all (most
-    texts of a large knowledge base match none, and one search costs far less than trying every
-    rewrite). Compiled the first time a text may need them: most questions never do, and
-    compiling is a tenth of a command-line question's start-up."""
-    rules = [(re.compile(p), r) for p, r in _PHRASE_RULES]
-    return re.compile("|".join(f"(?:{p})" for p, _ in _PHRASE_RULES)), rules
+def _phrase_rules() -> list[tuple[re.Pattern[str], str]]:
+    """The rewrites, compiled the first time a text may need them: most questions never do,
+    and compiling them is a tenth of a command-line question's start-up."""
+    return [(re.compile(p), r) for p, r in _PHRASE_RULES]
+
+
+@functools.cache
+def _phrase_screen() -> re.Pattern[str]:
+    """One search that tells whether any rewrite applies at all: most texts of a large
+    knowledge base that pass the word check match none, and one search costs far less than
+    trying every rewrite. Compiling it costs as much again as the rewrites, so it is only
+    made once SCREEN_AFTER texts have needed the rewrites (a knowledge base being indexed,
+    or a server's traffic), never for a single question."""
+    return re.compile("|".join(f"(?:{p})" for p, _ in _PHRASE_RULES))
+
+
+#: Texts passing the word check before the one-search screen is worth compiling.
+SCREEN_AFTER = 50
+_checked = [0]
+
+
+def rewrite_phrases(text: str) -> str:
+    """Apply the multi-word rewrites to a text that may need them (see _may_need_phrases)."""
+    _checked[0] += 1  # unlocked: a lost count only delays the screen by a text
+    if _checked[0] > SCREEN_AFTER and not _phrase_screen().search(text):
+        return text  # no rewrite matches, so none can match after another either
+    for pattern, replacement in _phrase_rules():
+        text = pattern.sub(replacement, text)
+    return text
 
 
 _PHRASE_VERBS = (
@@ -410,10 +432,7 @@ class Normaliser:
         pieces = list(map(get, pieces, pieces))
         text = " ".join(pieces)
         if _may_need_phrases(pieces):
-            any_phrase, rules = _phrase_patterns()
-            if any_phrase.search(text):
-                for pattern, replacement in rules:
-                    text = pattern.sub(replacement, text)
+            text = rewrite_phrases(text)
         return text.split()  # every piece is already a word: rewrites only put words in
 
     def canonical_words(self, words: list[str]) -> list[str]:
