@@ -91,6 +91,7 @@ DEV_SET_FILES = {
     "dev 5": "dev_questions_5.yaml",
     "dev 6": "dev_questions_6.yaml",
     "dev 7": "dev_questions_7.yaml",
+    "dev 8": "dev_questions_8.yaml",
 }
 
 
