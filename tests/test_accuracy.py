@@ -441,6 +441,31 @@ def test_word_list_points_only_at_real_sections(kb) -> None:
     assert all(g.get("not_covered") for g in lexicon["gaps"])
 
 
+def test_the_word_list_names_each_word_and_phrase_once() -> None:
+    """YAML keeps the last of two equal keys without a word, so an entry added twice would
+    silently replace the first."""
+    import yaml
+
+    from bot.core.matcher import LEXICON_PATH
+
+    with open(LEXICON_PATH, encoding="utf-8") as handle:
+        root = yaml.compose(handle)
+    repeated = []
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                if key.value in seen:
+                    repeated.append(f"line {key.start_mark.line + 1}: {key.value}")
+                seen.add(key.value)
+                pending.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+    assert repeated == []
+
+
 def test_a_question_asked_again_word_for_word_gets_the_same_decision_with_its_own_text(
     kb,
 ) -> None:
@@ -811,4 +836,25 @@ def test_one_role_or_the_other_asks_for_the_comparison(matcher, question) -> Non
 def test_a_skill_important_for_a_tpm_is_a_requirement_not_why_the_role_matters(
     matcher, question, expected
 ) -> None:
+    assert answer_id(matcher, question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # "product dev" is the development, not a developer (another job would decline it)
+        ("how do I learn the business side of product dev?", "gain-pm-experience"),
+        # a generic "doc" is chatter, not a topic the guide lacks
+        ("is the tech roadmap just an engineering doc?", "technical-roadmap"),
+        # becoming senior is a promotion, not the way into the role
+        ("what's different once you become a senior tpm?", "level-senior"),
+        ("got bumped to senior TPM, what's on my plate now?", "level-senior"),
+        # how much tech to know is the skills question, in English and in Hinglish
+        ("how much tech should a TPM know?", "build-technical-expertise"),
+        ("tpm ko kitna technical hona chahiye", "build-technical-expertise"),
+        # the asker's plan is the path, not a product roadmap
+        ("what should my plan be if I want to become a TPM?", "how-to-become"),
+    ],
+)
+def test_everyday_words_read_in_their_career_sense(matcher, question, expected) -> None:
     assert answer_id(matcher, question) == expected
