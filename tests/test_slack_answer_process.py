@@ -29,6 +29,10 @@ def answering_pid(bot: BotProcess) -> int:
     return int(found.group(1))
 
 
+def started_pids(bot: BotProcess) -> list[int]:
+    return [int(p) for p in re.findall(r"kind=answerer decision=started pid=(\d+)", bot.output)]
+
+
 def alive(pid: int) -> bool:
     """Running (a dead child its parent has not yet reaped is a zombie, not alive)."""
     try:
@@ -69,7 +73,7 @@ def test_an_event_is_answered_by_the_answering_process_and_a_command_by_the_serv
     assert "Traceback" not in bot.output
 
 
-def test_when_the_answering_process_dies_the_server_answers_what_it_left_and_what_comes(
+def test_when_the_answering_process_dies_its_events_are_answered_and_another_starts(
     slack,
 ) -> None:
     bot = BotProcess("serve", slack.url)
@@ -82,16 +86,34 @@ def test_when_the_answering_process_dies_the_server_answers_what_it_left_and_wha
             assert send_event(bot.base, event, f"EvLeft{n}")[0] == 200
         os.kill(pid, signal.SIGKILL)
         bot.wait_for_output("kind=answerer decision=exited")
+        assert wait_until(lambda: len(started_pids(bot)) == 2), bot.output
+        successor = started_pids(bot)[-1]
+        assert successor != pid and alive(successor)
         event = mention("<@UBOT> tpm salary?", "11.3")
         assert send_event(bot.base, event, "EvAfter")[0] == 200
         assert wait_until(lambda: len(slack.calls_to("chat.postMessage")) >= 4), bot.output
         time.sleep(0.3)
         replies = slack.calls_to("chat.postMessage")
         assert sorted(r["thread_ts"] for r in replies) == ["11.0", "11.1", "11.2", "11.3"]
-        assert bot.output.count("kind=answerer decision=exited") == 1
     finally:
         assert bot.stop() == 0
     assert "Traceback" not in bot.output
+
+
+def test_an_answering_process_that_keeps_dying_leaves_the_server_answering_alone(slack) -> None:
+    bot = BotProcess("serve", slack.url)
+    try:
+        bot.wait_until_healthy()
+        for deaths in range(1, 5):  # the first and three restarts
+            assert wait_until(lambda d=deaths: len(started_pids(bot)) == d, 20), bot.output
+            os.kill(started_pids(bot)[-1], signal.SIGKILL)
+        bot.wait_for_output("kind=answerer decision=not_restarted")
+        event = mention("<@UBOT> tpm levels", "12.0")
+        assert send_event(bot.base, event, "EvAlone")[0] == 200
+        assert slack.wait_for("chat.postMessage")[0]["thread_ts"] == "12.0"
+        assert len(started_pids(bot)) == 4
+    finally:
+        assert bot.stop() == 0
 
 
 def test_sighup_reloads_the_knowledge_the_answering_process_answers_from(

@@ -9,14 +9,16 @@ de-duplication, the store). Slash commands, buttons and the OAuth pages stay in 
 process: their response is part of the acknowledgement.
 
 The answering process stops when the serving process tells it to (after finishing its replies
-in flight) or when the serving process is gone. If it dies, the serving process logs it once and
-answers events itself from then on. An event whose answer failed before its listener ran (in
+in flight) or when the serving process is gone. If it dies, the serving process logs it, answers
+what it left, and starts another (three times in ten minutes at most; past that it answers
+events itself). An event whose answer failed before its listener ran (in
 OAuth mode, the workspace's token could not be read from the database) is tried again a few
 times, as Slack would have retried it had the acknowledgement failed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import multiprocessing
@@ -32,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
     from multiprocessing.synchronize import Event
 
     from slack_bolt import App
@@ -46,6 +49,9 @@ START_SECONDS = 60.0
 #: Seconds the answering process may take to finish its replies at shutdown (platforms give
 #: about 30 in all).
 STOP_SECONDS = 25.0
+#: Answering processes started again after one died, at most, in RESTART_WINDOW seconds.
+RESTARTS = 3
+RESTART_WINDOW = 600
 #: Seconds between tries of an event whose answer could not start (see the module's docstring).
 RETRY_DELAYS = (1.0, 5.0, 30.0)
 
@@ -62,13 +68,26 @@ def forwarded_headers(environ: dict[str, Any]) -> dict[str, str]:
     return headers
 
 
+class _Child:
+    """One answering process and what feeds it: a pipe, written by one sender thread from a
+    local queue, so that an acknowledgement only puts the event in the queue."""
+
+    def __init__(self, process: BaseProcess, receiver: Connection, sender: Connection) -> None:
+        self.process = process
+        self.receiver = receiver  # this process's copy of the read end, to drain if it dies
+        self.sender = sender
+        self.outbox: queue.SimpleQueue[Delivery | None] = queue.SimpleQueue()
+        self.dead = threading.Event()
+        self.sending: threading.Thread | None = None
+
+
 class AnswerProcess:
     """The serving process's handle on the answering process.
 
-    Events travel through a pipe, written by one sender thread, so that an acknowledgement only
-    puts the event in a local queue. If the answering process dies, a watcher notices at once,
-    logs it, and answers here whatever was still on its way (in the queue or in the pipe); only
-    an event that process had already taken is lost with it.
+    If the answering process dies, a watcher notices at once, logs it, and answers here
+    whatever was still on its way (in the queue or in the pipe): only an event that process had
+    already taken is lost with it. Then it starts another, RESTARTS times in RESTART_WINDOW
+    seconds at most; past that, or if one cannot start, the serving process answers alone.
     """
 
     def __init__(
@@ -76,83 +95,121 @@ class AnswerProcess:
     ) -> None:
         # spawn, not fork: the serving process already runs threads (the store's writers), and
         # a forked copy of a held lock would never be released.
-        context = multiprocessing.get_context("spawn")
-        self._receiver, self._sender = context.Pipe(duplex=False)
-        self._outbox: queue.SimpleQueue[Delivery | None] = queue.SimpleQueue()
-        self._ready = context.Event()
-        self._process = context.Process(
-            target=_run,
-            args=(settings, matcher, self._receiver, self._ready, os.getpid()),
-            name="tpm-bot-answers",
-        )
+        self._context = multiprocessing.get_context("spawn")
+        self._settings = settings
+        self._matcher = matcher
         self._answer_here = answer_here
-        self._gone = threading.Event()
+        self._lock = threading.Lock()  # forward() against the watcher: no event slips between
+        self._child: _Child | None = None  # None while none is answering
         self._stopping = threading.Event()
-        self._sending = threading.Thread(target=self._send, name="answers-send", daemon=True)
+        self._restarts: list[float] = []
 
     def start(self, timeout: float = START_SECONDS) -> bool:
         """Start it and wait until it answers; False (and logged) if it could not start."""
-        self._process.start()
-        deadline = time.monotonic() + timeout
-        while not self._ready.wait(0.1):
-            if not self._process.is_alive() or time.monotonic() > deadline:
-                self._gone.set()
-                self._log_gone("did_not_start")
-                return False
-        self._sending.start()
+        if not self._spawn(timeout):
+            return False
         threading.Thread(target=self._watch, name="answers-watch", daemon=True).start()
-        log.info("kind=answerer decision=started pid=%s", self._process.pid)
         return True
 
     def forward(self, delivery: Delivery) -> bool:
-        """Hand an event over; False when the answering process is gone (answer it here)."""
-        if self._gone.is_set():
-            return False
-        self._outbox.put(delivery)
-        return True
+        """Hand an event over; False when no answering process is running (answer it here)."""
+        with self._lock:
+            if self._child is None:
+                return False
+            self._child.outbox.put(delivery)
+            return True
 
     def reload(self) -> None:
         """Pass SIGHUP on: the answering process reloads its own copy of the knowledge."""
-        if self._process.pid is not None and not self._gone.is_set():
-            os.kill(self._process.pid, signal.SIGHUP)
+        child = self._child
+        if child is not None and child.process.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child.process.pid, signal.SIGHUP)
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         """Let it finish every event handed over and every reply in flight, then end it."""
         self._stopping.set()
-        if self._process.pid is None:
+        with self._lock:
+            child, self._child = self._child, None
+        if child is None:
             return
-        if not self._gone.is_set():
-            self._outbox.put(None)  # after every event already queued
-            self._process.join(timeout)
-        if self._process.is_alive():
+        child.outbox.put(None)  # after every event already queued: the process's cue to finish
+        child.process.join(timeout)
+        if child.process.is_alive():
             log.warning("kind=answerer decision=killed_at_shutdown")
-            self._process.kill()
-            self._process.join(5)
+            child.process.kill()
+            child.process.join(5)
 
-    def _send(self) -> None:
+    def _spawn(self, timeout: float) -> bool:
+        receiver, sender = self._context.Pipe(duplex=False)
+        ready = self._context.Event()
+        process = self._context.Process(
+            target=_run,
+            args=(self._settings, self._matcher, receiver, ready, os.getpid()),
+            name="tpm-bot-answers",
+        )
+        process.start()
+        deadline = time.monotonic() + timeout
+        while not ready.wait(0.1):
+            if not process.is_alive() or time.monotonic() > deadline:
+                if process.is_alive():
+                    process.kill()
+                process.join(5)
+                self._log_gone("did_not_start", process.exitcode)
+                return False
+        child = _Child(process, receiver, sender)
+        child.sending = threading.Thread(
+            target=self._send, args=(child,), name="answers-send", daemon=True
+        )
+        child.sending.start()
+        with self._lock:
+            self._child = child
+        log.info("kind=answerer decision=started pid=%s", process.pid)
+        return True
+
+    def _send(self, child: _Child) -> None:
         while True:
-            delivery = self._outbox.get()
-            if self._gone.is_set():
+            delivery = child.outbox.get()
+            if child.dead.is_set():
                 if delivery is None:
                     return
                 self._answer_here(delivery)
                 continue
-            self._sender.send(delivery)  # waits while the pipe is full
+            child.sender.send(delivery)  # waits while the pipe is full
             if delivery is None:
                 return
 
     def _watch(self) -> None:
-        self._process.join()
-        if self._stopping.is_set():
-            return
-        self._gone.set()
-        self._log_gone("exited")
-        self._outbox.put(None)  # the sender answers the rest of its queue here, then ends
         while True:
-            sending = self._sending.is_alive()
-            while self._receiver.poll(0.05):
+            child = self._child
+            if child is None:
+                return
+            child.process.join()
+            if self._stopping.is_set():
+                return
+            with self._lock:
+                self._child = None  # from now on, events are answered here
+                child.dead.set()
+                child.outbox.put(None)  # the sender answers the rest of its queue here
+            self._log_gone("exited", child.process.exitcode)
+            self._drain(child)
+            if not self._may_restart():
+                log.error(
+                    "kind=answerer decision=not_restarted restarts=%d window_s=%d",
+                    len(self._restarts),
+                    RESTART_WINDOW,
+                )
+                return
+            if not self._spawn(START_SECONDS):
+                return
+
+    def _drain(self, child: _Child) -> None:
+        """Answer here what the dead process left in the pipe, until its sender has stopped."""
+        while True:
+            sending = child.sending is not None and child.sending.is_alive()
+            while child.receiver.poll(0.05):
                 try:
-                    delivery = self._receiver.recv()
+                    delivery = child.receiver.recv()
                 except (EOFError, OSError, ValueError, pickle.UnpicklingError):
                     return  # a message the dead process had started to read
                 if delivery is not None:
@@ -160,11 +217,17 @@ class AnswerProcess:
             if not sending:
                 return
 
-    def _log_gone(self, why: str) -> None:
+    def _may_restart(self) -> bool:
+        now = time.monotonic()
+        self._restarts = [t for t in self._restarts if now - t < RESTART_WINDOW]
+        if len(self._restarts) >= RESTARTS:
+            return False
+        self._restarts.append(now)
+        return True
+
+    def _log_gone(self, why: str, exitcode: int | None) -> None:
         log.error(
-            "kind=answerer decision=%s exitcode=%s answering=in_serving_process",
-            why,
-            self._process.exitcode,
+            "kind=answerer decision=%s exitcode=%s answering=in_serving_process", why, exitcode
         )
 
 
