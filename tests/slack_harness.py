@@ -70,10 +70,12 @@ class BotProcess:
     def output(self) -> str:
         return "".join(self._lines)
 
-    def wait_for_output(self, text: str, timeout: float = 20.0) -> None:
+    def wait_for_output(self, text: str, timeout: float = 20.0, times: int = 1) -> None:
+        """Wait until `text` is in the output `times` times (`serve` runs two processes, the
+        serving and the answering one, and each logs its own reloads)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if text in self.output:
+            if self.output.count(text) >= times:
                 return
             if self.process.poll() is not None:
                 break

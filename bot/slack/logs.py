@@ -22,8 +22,8 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
 class RedactingFormatter(logging.Formatter):
-    def __init__(self, secrets: Iterable[str | None]) -> None:
-        super().__init__(FORMAT)
+    def __init__(self, secrets: Iterable[str | None], fmt: str = FORMAT) -> None:
+        super().__init__(fmt)
         # Longest first, so a secret that contains another is hidden whole.
         self._secrets = sorted({s for s in secrets if s and len(s) >= 8}, key=len, reverse=True)
 
@@ -68,13 +68,16 @@ class LineHandler(logging.Handler):
             self.handleError(record)
 
 
-def configure_logging(level: str, secrets: Iterable[str | None]) -> None:
-    """Send every log line to stderr through the redacting formatter."""
+def configure_logging(level: str, secrets: Iterable[str | None], process: str = "") -> None:
+    """Send every log line to stderr through the redacting formatter. `process` names a helper
+    process in its lines ("tpm_bot[answers]"), so that an admin can tell its reloads and
+    errors from the serving process's."""
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
     handler = LineHandler()
-    handler.setFormatter(RedactingFormatter(secrets))
+    fmt = FORMAT.replace("%(name)s", f"%(name)s[{process}]") if process else FORMAT
+    handler.setFormatter(RedactingFormatter(secrets, fmt))
     root.addHandler(handler)
     root.setLevel(level)
 
