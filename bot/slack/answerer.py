@@ -29,7 +29,7 @@ import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -81,6 +81,15 @@ class _Child:
         self.sending: threading.Thread | None = None
 
 
+class _Pending(NamedTuple):
+    """A launched answering process, not yet known to be ready."""
+
+    process: BaseProcess
+    receiver: Connection
+    sender: Connection
+    ready: Event
+
+
 class AnswerProcess:
     """The serving process's handle on the answering process.
 
@@ -90,23 +99,32 @@ class AnswerProcess:
     seconds at most; past that, or if one cannot start, the serving process answers alone.
     """
 
-    def __init__(
-        self, settings: Settings, matcher: Matcher, answer_here: Callable[[Delivery], None]
-    ) -> None:
+    def __init__(self, settings: Settings, matcher: Matcher) -> None:
         # spawn, not fork: the serving process already runs threads (the store's writers), and
         # a forked copy of a held lock would never be released.
         self._context = multiprocessing.get_context("spawn")
         self._settings = settings
         self._matcher = matcher
-        self._answer_here = answer_here
+        self._answer_here: Callable[[Delivery], None] = lambda delivery: None
+        self._pending: _Pending | None = None
         self._lock = threading.Lock()  # forward() against the watcher: no event slips between
         self._child: _Child | None = None  # None while none is answering
         self._stopping = threading.Event()
         self._restarts: list[float] = []
 
-    def start(self, timeout: float = START_SECONDS) -> bool:
-        """Start it and wait until it answers; False (and logged) if it could not start."""
-        if not self._spawn(timeout):
+    def launch(self) -> None:
+        """Start it without waiting: it loads while the serving process sets itself up."""
+        self._pending = self._launch()
+
+    def start(
+        self, answer_here: Callable[[Delivery], None], timeout: float = START_SECONDS
+    ) -> bool:
+        """Wait until it answers (launching it first if need be); False (and logged) if it
+        could not start. `answer_here` answers an event in the serving process, for the times
+        no answering process runs."""
+        self._answer_here = answer_here
+        pending, self._pending = self._pending or self._launch(), None
+        if not self._adopt(pending, timeout):
             return False
         threading.Thread(target=self._watch, name="answers-watch", daemon=True).start()
         return True
@@ -127,8 +145,13 @@ class AnswerProcess:
                 os.kill(child.process.pid, signal.SIGHUP)
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
-        """Let it finish every event handed over and every reply in flight, then end it."""
+        """Let it finish every event handed over and every reply in flight, then end it; one
+        never ready has nothing to finish. Safe to call more than once."""
         self._stopping.set()
+        pending, self._pending = self._pending, None
+        if pending is not None and pending.process.is_alive():
+            pending.process.kill()
+            pending.process.join(5)
         with self._lock:
             child, self._child = self._child, None
         if child is None:
@@ -140,7 +163,7 @@ class AnswerProcess:
             child.process.kill()
             child.process.join(5)
 
-    def _spawn(self, timeout: float) -> bool:
+    def _launch(self) -> _Pending:
         receiver, sender = self._context.Pipe(duplex=False)
         ready = self._context.Event()
         process = self._context.Process(
@@ -149,21 +172,30 @@ class AnswerProcess:
             name="tpm-bot-answers",
         )
         process.start()
+        return _Pending(process, receiver, sender, ready)
+
+    def _adopt(self, pending: _Pending, timeout: float) -> bool:
+        """Wait for a launched process to be ready, then send it events."""
+        process = pending.process
         deadline = time.monotonic() + timeout
-        while not ready.wait(0.1):
+        while not pending.ready.wait(0.1):
             if not process.is_alive() or time.monotonic() > deadline:
                 if process.is_alive():
                     process.kill()
                 process.join(5)
                 self._log_gone("did_not_start", process.exitcode)
                 return False
-        child = _Child(process, receiver, sender)
+        child = _Child(process, pending.receiver, pending.sender)
         child.sending = threading.Thread(
             target=self._send, args=(child,), name="answers-send", daemon=True
         )
-        child.sending.start()
         with self._lock:
+            if self._stopping.is_set():  # a replacement made ready while shutting down
+                process.kill()
+                process.join(5)
+                return False
             self._child = child
+        child.sending.start()
         log.info("kind=answerer decision=started pid=%s", process.pid)
         return True
 
@@ -200,7 +232,7 @@ class AnswerProcess:
                     RESTART_WINDOW,
                 )
                 return
-            if not self._spawn(START_SECONDS):
+            if not self._adopt(self._launch(), START_SECONDS):
                 return
 
     def _drain(self, child: _Child) -> None:

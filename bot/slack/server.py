@@ -19,6 +19,7 @@ import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from bot.core.holder import KnowledgeHolder
 from bot.settings import Settings, StartupError
@@ -26,6 +27,9 @@ from bot.slack.app import build_app, oauth_paths, slack_refused
 from bot.slack.http import MAX_BODY_BYTES, Wsgi, slack_door
 from bot.slack.logs import configure_logging, quiet_libraries
 from bot.store.store import Store
+
+if TYPE_CHECKING:
+    from bot.slack.answerer import AnswerProcess
 
 #: Threads that compute and send replies after the ack. Sending is mostly waiting on Slack,
 #: and a rate-limited send sleeps for its Retry-After, so there are more threads than cores.
@@ -113,20 +117,33 @@ def serve_wsgi(application: Wsgi, settings: Settings) -> None:
 
 def serve_http(settings: Settings, holder: KnowledgeHolder) -> int:
     """`tpm-bot serve`. Raises StartupError when Slack refuses the token or cannot be reached."""
+    configure_logging(settings.log_level, settings.secrets())
+    answers = None
+    if settings.answer_process:
+        from bot.slack.answerer import AnswerProcess
+
+        answers = AnswerProcess(settings, holder.matcher)
+        answers.launch()  # it loads while this process opens the store and builds its app
+    try:
+        return _serve_http(settings, holder, answers)
+    finally:
+        # Whatever happened, the answering process is told to finish (or, never ready, is
+        # stopped): left running, it would keep this process from exiting.
+        if answers is not None:
+            answers.stop()
+
+
+def _serve_http(settings: Settings, holder: KnowledgeHolder, answers: AnswerProcess | None) -> int:
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-    configure_logging(settings.log_level, settings.secrets())
     replies = ThreadPoolExecutor(REPLY_THREADS, thread_name_prefix="reply")
     stopping = threading.Event()
     store = open_store(settings, stopping)
     app = build_app(settings, holder, replies, store)
-    answers = None
-    if settings.answer_process:
-        from bot.slack.answerer import Answering, AnswerProcess
+    if answers is not None:
+        from bot.slack.answerer import Answering
 
-        answers = AnswerProcess(settings, holder.matcher, answer_here=Answering(app))
-        if not answers.start():
-            answers.stop()
+        if not answers.start(answer_here=Answering(app)):
             answers = None
     application = slack_door(
         SlackRequestHandler(app),
@@ -147,7 +164,7 @@ def serve_http(settings: Settings, holder: KnowledgeHolder) -> int:
     _started("http", settings, holder, f"bind={settings.host}:{settings.port} installs={installs}")
     serve_wsgi(application, settings)
     if answers:
-        answers.stop()
+        answers.stop()  # its replies in flight first, then this process's own
     drain(replies)
     stopping.set()
     store.close()
