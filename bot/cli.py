@@ -322,8 +322,17 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         store.upgrade()
         report = build_report(store.engine, since)
     if args.html:
-        with open(args.html, "w", encoding="utf-8") as handle:
-            handle.write(render_html(report))
+        try:
+            with open(args.html, "w", encoding="utf-8") as handle:
+                handle.write(render_html(report))
+        except OSError as error:
+            raise StartupError(
+                [
+                    f"cannot write the report to {args.html} ({error.strerror}); name a file in "
+                    "a folder that exists, such as --html report.html"
+                ]
+            ) from None
+        print(f"Wrote {args.html}", file=sys.stderr)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     elif not args.html:

@@ -132,6 +132,21 @@ def test_report_periods() -> None:
     with pytest.raises(ValueError):
         parse_since("7 days")
     assert run_cli("report", "--since", "soon").returncode == 2
+    with pytest.raises(ValueError, match="at most 3650d"):
+        parse_since("1000000d")  # past the calendar: it used to end in a traceback
+
+
+def test_a_report_page_that_cannot_be_written_is_a_one_line_error(tmp_path) -> None:
+    from helpers import run_cli
+
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
+    assert run_cli("db", "upgrade", env=env).returncode == 0
+    for target in (tmp_path / "missing" / "r.html", tmp_path):
+        result = run_cli("report", "--html", str(target), env=env)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert f"cannot write the report to {target}" in result.stderr
+    written = run_cli("report", "--html", str(tmp_path / "r.html"), env=env)
+    assert written.returncode == 0 and f"Wrote {tmp_path / 'r.html'}" in written.stderr
 
 
 def test_report_refuses_a_sqlite_file_that_is_not_there_instead_of_creating_it(tmp_path) -> None:

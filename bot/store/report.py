@@ -34,13 +34,20 @@ STATUS_COLOURS = {
 TOP = 15
 
 
+#: The longest period a report covers: far beyond any retention, and within calendar dates.
+MAX_SINCE_DAYS = 3650
+
+
 def parse_since(text: str) -> float:
     """Seconds in "7d", "12h", "2w" or "30m"; ValueError otherwise."""
     units = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
     number, unit = text[:-1], text[-1:].lower()
     if unit not in units or not number.isdigit() or int(number) == 0:
         raise ValueError(f"--since must look like 7d, 12h, 2w or 30m, not {text!r}")
-    return int(number) * units[unit]
+    seconds = int(number) * units[unit]
+    if seconds > MAX_SINCE_DAYS * 86400:
+        raise ValueError(f"--since covers at most {MAX_SINCE_DAYS}d (ten years), not {text!r}")
+    return seconds
 
 
 def _day(at: float) -> str:
