@@ -858,3 +858,10 @@ def test_a_skill_important_for_a_tpm_is_a_requirement_not_why_the_role_matters(
 )
 def test_everyday_words_read_in_their_career_sense(matcher, question, expected) -> None:
     assert answer_id(matcher, question) == expected
+
+
+def test_a_role_the_guide_does_not_compare_is_named_with_its_article(matcher) -> None:
+    engineering = matcher.match("what is the difference between TPM and engineering manager?")
+    assert engineering.not_covered.startswith("how a TPM compares with an engineering manager")
+    data = matcher.match("tpm vs data scientist")
+    assert data.not_covered.startswith("how a TPM compares with a data scientist")

@@ -1120,6 +1120,8 @@ class Matcher:
                 # Name what the asker named ("how a TPM compares with a data scientist").
                 found = next((p.strip() for p in gap.about if p in query.focus), "")
                 named = gap.not_covered.replace("{found}", found or "that role")
+                if found[:1] in ("a", "e", "i", "o", "u"):  # "an engineering manager"
+                    named = named.replace(f" a {found}", f" an {found}")
                 return _Gap(gap.about, gap.asks, named, gap.section)
         return None
 
