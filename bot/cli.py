@@ -30,7 +30,7 @@ from bot.settings import (
 
 if TYPE_CHECKING:
     from bot.core.holder import KnowledgeHolder
-    from bot.core.models import KnowledgeBase
+    from bot.core.models import KnowledgeBase, Section
     from bot.store.store import Store
 
 EXIT_CANNOT_START = 2
@@ -70,17 +70,24 @@ class Conversation:
     def __init__(self, matcher: Matcher) -> None:
         self.matcher = matcher
         self.history: tuple[str, ...] = ()
+        #: The topics the last reply offered to pick from ("did you mean ...?").
+        self.offered: tuple[Section, ...] = ()
 
     def ask(self, question: str) -> MatchResult:
         # Imported here: a one-off `ask` has no conversation, and the module brings threading.
-        from bot.core.conversations import answered_sections, remembered
+        from bot.core.conversations import answered_sections, pick_result, remembered
 
-        result = self.matcher.match(question, self.history)
+        result = pick_result(question, self.offered) if self.offered else None
+        if result is None:
+            result = self.matcher.match(question, self.history)
         self.history = remembered(self.history, answered_sections(result))
+        self.offered = compose(result, self.matcher.kb).options
         return result
 
 
-def result_json(result: MatchResult, kb: KnowledgeBase) -> dict[str, object]:
+def result_json(
+    result: MatchResult, kb: KnowledgeBase, *, picking: bool = False
+) -> dict[str, object]:
     """The public JSON shape of one answer (documented in the README)."""
     section = result.section
     return {
@@ -95,7 +102,7 @@ def result_json(result: MatchResult, kb: KnowledgeBase) -> dict[str, object]:
             {"id": c.section.id, "title": c.section.title, "score": c.score}
             for c in result.candidates
         ],
-        "text": render_text(compose(result, kb)),
+        "text": render_text(compose(result, kb), picking=picking),
     }
 
 
@@ -115,13 +122,16 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     matcher = load_or_exit(settings)
     kb = matcher.kb
 
+    picking = args.conversation  # a later line may pick an offered topic by its number
+
     def show(result: MatchResult) -> None:
         if args.json:
             import json
 
-            print(json.dumps(result_json(result, kb), ensure_ascii=False), flush=True)
+            shown = result_json(result, kb, picking=picking)
+            print(json.dumps(shown, ensure_ascii=False), flush=True)
         else:
-            print(render_text(compose(result, kb)), end="\n\n", flush=True)
+            print(render_text(compose(result, kb), picking=picking), end="\n\n", flush=True)
 
     if args.question != ["-"]:
         if args.conversation:
@@ -156,12 +166,15 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         readline = None  # type: ignore[assignment]
     print(
         f"tpm-bot {__version__}: ask about the Technical Product Manager role. Follow-ups like "
-        "'and for seniors?' work; 'new' starts over, 'quit' or Ctrl-D leaves."
+        "'and for seniors?' work; 'topics' lists every topic, 'new' starts over, 'quit' or "
+        "Ctrl-D leaves."
     )
+    # Piped questions get no prompt: it would run into the answer on the same line.
+    prompt = "tpm> " if sys.stdin.isatty() else ""
     try:
         while True:
             try:
-                line = input("tpm> ").strip()
+                line = input(prompt).strip()
             except EOFError:
                 print()
                 break
@@ -173,8 +186,12 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             if line.lower() in ("new", "reset"):
                 conversation = Conversation(matcher)
                 print("Starting a new conversation.\n")
+            elif line.lower() in ("topics", "/topics"):
+                print(topic_list(matcher.kb), end="\n\n")
             elif line:
-                print(render_text(compose(conversation.ask(line), matcher.kb)), end="\n\n")
+                reply = compose(conversation.ask(line), matcher.kb)
+                shown = render_text(reply, picking=True, every_topic="Every topic: type topics")
+                print(shown, end="\n\n")
     finally:
         if readline is not None:
             try:
@@ -185,11 +202,14 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
-    kb = load_or_exit(settings).kb
+def topic_list(kb: KnowledgeBase) -> str:
+    """Every section, one per line: its id, then its title."""
     width = max(len(s.id) for s in kb.sections)
-    for section in kb.sections:
-        print(f"{section.id.ljust(width)}  {section.title}")
+    return "\n".join(f"{s.id.ljust(width)}  {s.title}" for s in kb.sections)
+
+
+def _cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
+    print(topic_list(load_or_exit(settings).kb))
     return 0
 
 

@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import TEAM_FILE, run_cli
 
 from bot import __version__
@@ -31,7 +32,7 @@ def test_ask_says_honestly_when_the_guide_does_not_cover_it() -> None:
     assert result.returncode == 0
     assert result.stdout.startswith("The guide doesn't cover that")
     assert "The nearest topics it does cover:\n• " in result.stdout
-    assert "Every topic: `tpm-bot topics`" in result.stdout
+    assert "Every topic: tpm-bot topics" in result.stdout  # plain text: no markup in a terminal
 
 
 def test_ask_json_has_exactly_the_documented_shape() -> None:
@@ -274,3 +275,50 @@ def test_every_sub_command_is_listed_for_the_quick_parser() -> None:
             a for a in build_parser(command)._actions if isinstance(a, argparse._SubParsersAction)
         )
         assert tuple(only.choices) == (command,)
+
+
+def test_in_a_conversation_a_number_picks_one_of_the_topics_offered() -> None:
+    stdin = (
+        "what skills do i need to be a tpm\nthe second one\n\nwhat skills do i need to be a tpm\n"
+    )
+    stdin += "what is the first step?\n"
+    lines = run_cli("ask", "--json", "--conversation", "-", stdin=stdin).stdout.splitlines()
+    offered, chosen, again, question = (json.loads(line) for line in lines)
+    assert offered["status"] == "suggest"
+    assert "2. Step 1: Build technical expertise" in offered["text"]
+    assert "Reply with a number to pick one" in offered["text"]
+    assert chosen["status"] == "answer"
+    assert chosen["section"]["id"] == offered["candidates"][1]["id"]
+    # A question that mentions "first" is a question, not a pick
+    assert again["status"] == "suggest" and question["section"]["id"] != "how-to-become"
+
+
+def test_chat_lists_the_topics_and_picks_by_number() -> None:
+    result = run_cli("chat", stdin="what skills do i need to be a tpm\n1\ntopics\nquit\n")
+    assert result.returncode == 0
+    assert "tpm> " not in result.stdout  # no prompt for piped questions
+    assert "How to become a Technical Product Manager\n=====" in result.stdout
+    assert "salary-india                      Technical Product Manager salary in India" in (
+        result.stdout
+    )
+
+
+@pytest.mark.parametrize(
+    ("reply", "index"),
+    [
+        ("2", 1),
+        ("the first one", 0),
+        ("option #3", 2),
+        ("the last one", 2),
+        ("pehla wala", 0),
+        ("option two", 1),
+        ("4", None),  # only three were offered
+        ("the one", None),
+        ("what is the first step?", None),
+        ("1 and 2", None),
+    ],
+)
+def test_a_pick_is_a_bare_choice_among_the_topics_offered(reply: str, index: int | None) -> None:
+    from bot.core.conversations import picked
+
+    assert picked(reply, 3) == index

@@ -15,7 +15,8 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
-from bot.core.matcher import MatchResult
+from bot.core.matcher import Candidate, MatchResult
+from bot.core.models import Section
 
 #: Sections a conversation remembers.
 MEMORY = 5
@@ -40,6 +41,58 @@ def remembered(earlier: Sequence[str], answered: Sequence[str]) -> tuple[str, ..
     """`earlier` plus the newly `answered` ids, newest last, each once, at most MEMORY."""
     ids = [i for i in earlier if i not in answered] + list(dict.fromkeys(answered))
     return tuple(ids[-MEMORY:])
+
+
+#: Words that say which of the topics just offered is meant ("the second one", "option 2").
+_ORDINALS = {
+    **dict.fromkeys(["1", "1st", "first", "pehla", "pehli", "pahla"], 0),
+    **dict.fromkeys(["2", "2nd", "second", "doosra", "dusra", "doosri", "dusri"], 1),
+    **dict.fromkeys(["3", "3rd", "third", "teesra", "tisra", "teesri", "tisri"], 2),
+    **dict.fromkeys(["4", "4th", "fourth"], 3),
+    **dict.fromkeys(["5", "5th", "fifth"], 4),
+}
+#: Numbers said as words choose only after "option" or "number": "the one" picks nothing.
+_CARDINALS = {"one": 0, "two": 1, "three": 2, "four": 3, "five": 4}
+_NUMBERING = frozenset(["option", "number", "no", "#", "topic"])
+#: What may stand around the choice: "the first one please", "option #2", "no. 3 wala".
+_AROUND_A_PICK = frozenset(
+    "the one option options topic number no # pick please pls plz that wala wali ok okay "
+    "i mean want".split()
+)
+
+
+def picked(text: str, offered: int) -> int | None:
+    """Which of the `offered` topics a reply such as "2", "the first one" or "option 3" picks
+    (0-based), or None when the text says more than a choice ("what's the first step?")."""
+    words = text.lower().replace("#", " # ").replace(",", " ").replace(".", " ").split()
+    words = [w.strip("!?:)(") for w in words]
+    choices = []
+    for position, word in enumerate(words):
+        if word in _ORDINALS:
+            choices.append(_ORDINALS[word])
+        elif word in ("last", "final"):
+            choices.append(offered - 1)
+        elif word in _CARDINALS and position and words[position - 1] in _NUMBERING:
+            choices.append(_CARDINALS[word])
+    others = [w for w in words if w not in _AROUND_A_PICK and w not in _ORDINALS]
+    if len(choices) != 1 or any(w not in ("last", "final", *_CARDINALS) for w in others):
+        return None
+    return choices[0] if 0 <= choices[0] < offered else None
+
+
+def pick_result(question: str, offered: Sequence[Section]) -> MatchResult | None:
+    """The answer a reply like "the second one" asks for, after a reply that offered topics
+    to pick from; None when the question is not a choice among them."""
+    index = picked(question, len(offered))
+    if index is None:
+        return None
+    return MatchResult(
+        query=question,
+        cleaned=question,
+        status="answer",
+        intent="question",
+        candidates=(Candidate(offered[index], 100.0),),
+    )
 
 
 class Conversations(Protocol):

@@ -41,8 +41,17 @@ def _section(section: Section, *, whole: bool) -> list[str]:
     return lines
 
 
-def render_text(reply: Reply, *, full: bool = False) -> str:
-    """The whole reply as readable text; `full` shows every section's body whatever its length."""
+def render_text(
+    reply: Reply,
+    *,
+    full: bool = False,
+    picking: bool = False,
+    every_topic: str = "Every topic: tpm-bot topics",
+) -> str:
+    """The whole reply as readable text; `full` shows every section's body whatever its length.
+    `picking`: in a conversation, where the next message can pick an offered topic by its
+    number, the topics are numbered and the reply says so. `every_topic` says where the whole
+    list is (in `chat`, a word to type rather than a command)."""
     lines: list[str] = []
     if reply.lead:
         lines += [reply.lead, ""]
@@ -54,10 +63,16 @@ def render_text(reply: Reply, *, full: bool = False) -> str:
         lines += [EXAMPLES_HEADING, *(f"• {q}" for q in reply.examples), ""]
     if reply.options:
         heading = [reply.options_heading] if reply.options_heading else []
-        lines += [*heading, *map(topic_line, reply.options), ""]
-    if reply.more_topics:
-        pick = " Ask again with a few more words, or pick one." if reply.options else ""
-        lines += [f"Every topic: `tpm-bot topics`.{pick}"]
+        if picking:
+            offered = [f"{n}. {s.title} ({s.id})" for n, s in enumerate(reply.options, 1)]
+        else:
+            offered = list(map(topic_line, reply.options))
+        lines += [*heading, *offered, ""]
+    if reply.options and picking:
+        lines += ["Reply with a number to pick one, or ask again with a few more words."]
+    elif reply.more_topics:
+        again = "Ask again with a few more words. " if reply.options else ""
+        lines += [f"{again}{every_topic}"]
     return "\n".join(lines).strip()
 
 
