@@ -237,6 +237,15 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
             print(problem)
         count = len(error.problems)
         print(f"{count} problem{'s' * (count != 1)} found.", file=sys.stderr)
+        if args.alone:
+            shipped = {s.id for s in load_knowledge().sections}
+            named_shipped = sorted(i for i in shipped if f"'{i}'" in str(error))
+            if named_shipped:
+                print(
+                    f"note: {', '.join(named_shipped)} {'are' if len(named_shipped) > 1 else 'is'}"
+                    " in the shipped guide, which --alone leaves out; check without --alone.",
+                    file=sys.stderr,
+                )
         return 1
     files = len(kb.files)
     print(f"OK: {len(kb.sections)} sections in {files} file{'s' * (files != 1)}, no problems.")

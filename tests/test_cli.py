@@ -322,3 +322,12 @@ def test_a_pick_is_a_bare_choice_among_the_topics_offered(reply: str, index: int
     from bot.core.conversations import picked
 
     assert picked(reply, 3) == index
+
+
+def test_validate_alone_says_when_a_missing_id_is_one_of_the_shipped_guide(tmp_path: Path) -> None:
+    path = tmp_path / "team.yaml"
+    path.write_text(TEAM_FILE, encoding="utf-8")  # related: [responsibilities], a shipped id
+    result = run_cli("validate", "--alone", str(path))
+    assert result.returncode == 1
+    assert "responsibilities is in the shipped guide, which --alone leaves out" in result.stderr
+    assert run_cli("validate", str(path)).returncode == 0
