@@ -865,3 +865,15 @@ def test_a_role_the_guide_does_not_compare_is_named_with_its_article(matcher) ->
     assert engineering.not_covered.startswith("how a TPM compares with an engineering manager")
     data = matcher.match("tpm vs data scientist")
     assert data.not_covered.startswith("how a TPM compares with a data scientist")
+
+
+@pytest.mark.parametrize("word", ["manager", "product", "engineering"])
+def test_one_word_most_sections_use_gets_a_suggestion_not_an_answer(matcher, word) -> None:
+    assert matcher.match(word).status == "suggest"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"), [("salary", "salary-india"), ("roadmap", "technical-roadmap")]
+)
+def test_one_word_that_names_a_topic_is_answered(matcher, question, expected) -> None:
+    assert answer_id(matcher, question) == expected

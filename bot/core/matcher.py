@@ -80,6 +80,8 @@ CONFIDENT_SCORE = 65.0
 ANSWER_MARGIN = 3.0
 #: A very high score may win by less, but a near tie is always offered as "did you mean".
 CONFIDENT_MARGIN = 1.0
+#: A question of one word with less weight than this (used by most sections) gets a suggestion.
+GENERIC_IDF = 0.8
 SUGGEST_SCORE = 40.0
 #: Points for a section whose own phrases ask what the question asks (pay, level, ...), times
 #: the share of its phrases that do.
@@ -1153,6 +1155,16 @@ class Matcher:
             # No mention of the role and much of the question is words the guide never uses:
             # it is about something else that happens to share a word with the guide.
             return "none"
+        if (
+            len(query.terms) == 1
+            and query.terms[0] != tx.ROLE_TERM
+            and self._idf.get(query.terms[0], 0.0) < GENERIC_IDF
+            and not query.asks
+        ):
+            # One word that most sections use ("manager", "product") says too little to pick
+            # one of them: offer the nearest instead of answering. A word that asks something
+            # ("become", "salary") says enough.
+            return "suggest" if top >= SUGGEST_SCORE else "none"
         margin = top - ranked[1][1] if len(ranked) > 1 else top
         if top >= ANSWER_SCORE and (
             margin >= ANSWER_MARGIN or (top >= CONFIDENT_SCORE and margin >= CONFIDENT_MARGIN)
