@@ -877,3 +877,10 @@ def test_one_word_most_sections_use_gets_a_suggestion_not_an_answer(matcher, wor
 )
 def test_one_word_that_names_a_topic_is_answered(matcher, question, expected) -> None:
     assert answer_id(matcher, question) == expected
+
+
+def test_is_that_normal_asks_about_what_was_just_said(matcher) -> None:
+    result = matcher.match("my friend got a TPM offer at Flipkart for 45 LPA, is that normal?")
+    assert (result.status, result.section.id) == ("partial", "salary-india")
+    said = matcher.match("I heard TPMs earn 40 LPA in Bangalore, is that true?")
+    assert (said.status, said.section.id) == ("partial", "salary-india")
