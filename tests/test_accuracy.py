@@ -884,3 +884,10 @@ def test_is_that_normal_asks_about_what_was_just_said(matcher) -> None:
     assert (result.status, result.section.id) == ("partial", "salary-india")
     said = matcher.match("I heard TPMs earn 40 LPA in Bangalore, is that true?")
     assert (said.status, said.section.id) == ("partial", "salary-india")
+
+
+@pytest.mark.parametrize(
+    "question", ["what kind of questions can you answer?", "what topics do you cover?"]
+)
+def test_asking_what_the_bot_covers_gets_the_help_reply(matcher, question) -> None:
+    assert matcher.match(question).intent == "help"
