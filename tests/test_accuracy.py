@@ -891,3 +891,19 @@ def test_is_that_normal_asks_about_what_was_just_said(matcher) -> None:
 )
 def test_asking_what_the_bot_covers_gets_the_help_reply(matcher, question) -> None:
     assert matcher.match(question).intent == "help"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can i become a TPM at 40?",
+        "is 35 too late to switch to TPM?",
+        "I'm 42 years old, can I still become a TPM?",
+    ],
+)
+def test_age_asked_about_the_way_in_is_said_to_be_missing_before_the_steps(
+    matcher, question
+) -> None:
+    result = matcher.match(question)
+    assert (result.status, result.section.id) == ("partial", "how-to-become")
+    assert "age" in result.not_covered
