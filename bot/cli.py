@@ -303,8 +303,13 @@ def opened_store(settings: Settings) -> Iterator[Store]:
         finally:
             store.close()
     except (SQLAlchemyError, OSError) as error:
+        # The driver's own first line says why ("Connection refused", "unable to open database
+        # file"); it names the host and port, never the password.
+        cause = getattr(error, "orig", None) or error
+        lines = str(cause).strip().splitlines()
+        reason = lines[0][:200] if lines else type(error).__name__
         raise StartupError(
-            [f"cannot open the database {settings.database_shown} ({type(error).__name__})"]
+            [f"cannot open the database {settings.database_shown}: {reason}"]
         ) from None
 
 

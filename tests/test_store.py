@@ -135,7 +135,14 @@ def test_db_upgrade_reports_an_unreachable_database_in_one_line() -> None:
     result = run_cli("db", "upgrade", env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/x"})
     assert result.returncode == 2
     assert result.stderr.startswith("tpm-bot: cannot open the database postgresql+psycopg://")
+    assert "Connection refused" in result.stderr  # the driver's reason, not only its class
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_an_unreachable_database_never_shows_its_password() -> None:
+    url = "postgresql://nobody:hunter2-secret@127.0.0.1:1/x"
+    result = run_cli("db", "upgrade", env={"DATABASE_URL": url})
+    assert result.returncode == 2 and "hunter2-secret" not in result.stderr
 
 
 def test_help_names_the_default_database_file(tmp_path) -> None:
