@@ -11,9 +11,9 @@ process: their response is part of the acknowledgement.
 The answering process stops when the serving process tells it to (after finishing its replies
 in flight) or when the serving process is gone. If it dies, the serving process logs it, answers
 what it left, and starts another (three times in ten minutes at most; past that it answers
-events itself). An event whose answer failed before its listener ran (in
-OAuth mode, the workspace's token could not be read from the database) is tried again a few
-times, as Slack would have retried it had the acknowledgement failed.
+events itself). An event whose answer failed before its listener ran (in OAuth mode, the
+workspace's token could not be read from the database) is tried again a few times, as Slack
+would have retried it had the acknowledgement failed.
 """
 
 from __future__ import annotations
