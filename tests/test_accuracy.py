@@ -907,3 +907,21 @@ def test_age_asked_about_the_way_in_is_said_to_be_missing_before_the_steps(
     result = matcher.match(question)
     assert (result.status, result.section.id) == ("partial", "how-to-become")
     assert "age" in result.not_covered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the TPM role about, in a nutshell?",
+        "technical product manager ka basic role kya hai?",
+    ],
+)
+def test_asking_for_the_gist_is_asking_what_the_role_is(matcher, question) -> None:
+    assert answer_id(matcher, question) == "what-is-a-tpm"
+
+
+def test_a_real_word_next_to_a_filler_word_is_not_repaired_into_it(matcher) -> None:
+    # "basis" is one edit from "basic", which the word list treats as chatter: repaired, the
+    # question lost a word and became a confident answer about PMs
+    result = matcher.match("who does a TPM talk to on a regular basis? only engineers?")
+    assert (result.status, result.section and result.section.id) != ("answer", "pm-vs-tpm")
