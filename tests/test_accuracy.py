@@ -925,3 +925,8 @@ def test_a_real_word_next_to_a_filler_word_is_not_repaired_into_it(matcher) -> N
     # question lost a word and became a confident answer about PMs
     result = matcher.match("who does a TPM talk to on a regular basis? only engineers?")
     assert (result.status, result.section and result.section.id) != ("answer", "pm-vs-tpm")
+
+
+def test_working_in_product_is_the_experience_step_not_the_comparison(matcher) -> None:
+    question = "would working in product management first help me become a better TPM?"
+    assert answer_id(matcher, question) == "gain-pm-experience"
