@@ -927,6 +927,12 @@ def test_a_real_word_next_to_a_filler_word_is_not_repaired_into_it(matcher) -> N
     assert (result.status, result.section and result.section.id) != ("answer", "pm-vs-tpm")
 
 
-def test_working_in_product_is_the_experience_step_not_the_comparison(matcher) -> None:
-    question = "would working in product management first help me become a better TPM?"
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is working in product mgmt useful for a future tpm?",
+        "does work in product management help for TPM roles?",
+    ],
+)
+def test_working_in_product_is_the_experience_step_not_the_comparison(matcher, question) -> None:
     assert answer_id(matcher, question) == "gain-pm-experience"
