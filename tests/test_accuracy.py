@@ -936,3 +936,9 @@ def test_a_real_word_next_to_a_filler_word_is_not_repaired_into_it(matcher) -> N
 )
 def test_working_in_product_is_the_experience_step_not_the_comparison(matcher, question) -> None:
     assert answer_id(matcher, question) == "gain-pm-experience"
+
+
+def test_an_everyday_adverb_does_not_make_a_question_look_off_topic(matcher) -> None:
+    # "purely" is no word of the guide's: counted as one, it made half the question unknown
+    question = "is the tech roadmap purely an engineering thing?"
+    assert answer_id(matcher, question) == "technical-roadmap"
