@@ -942,3 +942,11 @@ def test_an_everyday_adverb_does_not_make_a_question_look_off_topic(matcher) -> 
     # "purely" is no word of the guide's: counted as one, it made half the question unknown
     question = "is the tech roadmap purely an engineering thing?"
     assert answer_id(matcher, question) == "technical-roadmap"
+
+
+@pytest.mark.parametrize("question", ["what does a junior TPM do?", "junior TPM kya karta hai"])
+def test_a_junior_level_points_to_the_levels_the_guide_has(matcher, question) -> None:
+    # not to the senior section, whose words "junior" happens to resemble
+    result = matcher.match(question)
+    assert (result.status, result.section.id) == ("partial", "levels")
+    assert "junior" in result.not_covered
