@@ -950,3 +950,8 @@ def test_a_junior_level_points_to_the_levels_the_guide_has(matcher, question) ->
     result = matcher.match(question)
     assert (result.status, result.section.id) == ("partial", "levels")
     assert "junior" in result.not_covered
+
+
+def test_what_a_tpm_does_differently_asks_for_the_comparison(matcher) -> None:
+    question = "I have a PM role offer, what does a TPM do differently?"
+    assert answer_id(matcher, question) == "pm-vs-tpm"
