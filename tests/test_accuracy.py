@@ -955,3 +955,10 @@ def test_a_junior_level_points_to_the_levels_the_guide_has(matcher, question) ->
 def test_what_a_tpm_does_differently_asks_for_the_comparison(matcher) -> None:
     question = "I have a PM role offer, what does a TPM do differently?"
     assert answer_id(matcher, question) == "pm-vs-tpm"
+
+
+def test_a_way_of_asking_the_guide_never_uses_is_no_sign_of_an_off_topic_question(matcher) -> None:
+    # "promoted" asks about levels; the guide never uses the word, yet the question is its own
+    result = matcher.match("how do I get promoted to senior?")
+    assert result.status == "partial" and "promotions" in result.not_covered
+    assert matcher.match("best pizza promotion in town?").status == "none"

@@ -429,6 +429,7 @@ class Matcher:
             filler=frozenset(_word_list(raw.get("filler"))),
         )
         self._lexicon = self._read_lexicon(raw)
+        self._asking_terms = frozenset().union(*self._lexicon.asks.values())
         sections = kb.sections
         # Other jobs' names and the word list's words are real words to keep, not typos to
         # repair into ours.
@@ -760,8 +761,12 @@ class Matcher:
             for term in self._text.terms(clause.words):
                 idf = self._idf.get(term)
                 if idf is None:
-                    if clause.background:
-                        continue  # the asker's own story: unknown words say nothing
+                    if clause.background or term in self._asking_terms:
+                        # The asker's own story says nothing; nor does a word the word list
+                        # knows as a way of asking ("promoted") that the guide happens not to
+                        # use: what it asks is read separately, and it is no sign of a topic
+                        # the guide lacks.
+                        continue
                     unknown.append(term)
                     idf = self._unknown_idf
                 weights[term] = max(weights.get(term, 0.0), idf * factor)
