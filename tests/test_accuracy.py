@@ -962,3 +962,9 @@ def test_a_way_of_asking_the_guide_never_uses_is_no_sign_of_an_off_topic_questio
     result = matcher.match("how do I get promoted to senior?")
     assert result.status == "partial" and "promotions" in result.not_covered
     assert matcher.match("best pizza promotion in town?").status == "none"
+
+
+def test_agile_is_a_way_of_working_the_guide_leaves_out_not_a_tool_to_learn(matcher) -> None:
+    result = matcher.match("what is the role of TPM in agile?")
+    assert (result.status, result.section.id) == ("partial", "responsibilities")
+    assert "Agile" in result.not_covered
