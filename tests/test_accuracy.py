@@ -277,9 +277,16 @@ def test_other_meanings_of_tpm_are_declined_saying_which_tpm_the_guide_is_about(
     assert reply.options == ()  # no "nearest topics" of the role under the same letters
 
 
-def test_hiring_lists_are_declined(matcher) -> None:
+def test_hiring_lists_are_declined_saying_what_the_guide_lacks(matcher) -> None:
     result = matcher.match("which companies are hiring TPMs in Pune?")
-    assert (result.status, result.section, result.not_covered) == ("none", None, "")
+    assert (result.status, result.section, result.not_covered) == ("none", None, "who is hiring")
+    reply = compose(result, matcher.kb)
+    assert reply.lead == "The guide doesn't cover who is hiring." and reply.options == ()
+
+
+def test_a_topic_the_guide_leaves_out_is_named_when_it_is_declined(matcher) -> None:
+    result = matcher.match("how many hours a week does a TPM work?")
+    assert result.status == "none" and "hours" in result.not_covered
 
 
 def test_a_plain_answer_has_nothing_missing_and_nothing_extra(matcher) -> None:

@@ -1099,10 +1099,12 @@ class Matcher:
             return self._partial(ranked, None, named, target)
         if gap is None:
             return _Decision(status, ranked)
-        if gap.section == "" or (
+        if gap.section == "":
+            # Something the guide plainly leaves out, with nothing close ("how many hours a week
+            # does a TPM work?"): say what, rather than only that it is not covered.
+            return _Decision("none", ranked, gap.not_covered)
+        if target is None and not (query.names_role or status in ("answer", "suggest")):
             # A follow-up settled on a topic (target) is about the role, named or not.
-            target is None and not (query.names_role or status in ("answer", "suggest"))
-        ):
             return _Decision("none", ranked)
         if target is None and gap.section is None and status == "none":
             return _Decision("none", ranked)
