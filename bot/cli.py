@@ -31,6 +31,7 @@ from bot.settings import (
 if TYPE_CHECKING:
     from bot.core.holder import KnowledgeHolder
     from bot.core.models import KnowledgeBase, Section
+    from bot.core.replies import Reply
     from bot.store.store import Store
 
 EXIT_CANNOT_START = 2
@@ -73,7 +74,9 @@ class Conversation:
         #: The topics the last reply offered to pick from ("did you mean ...?").
         self.offered: tuple[Section, ...] = ()
 
-    def ask(self, question: str) -> MatchResult:
+    def ask(self, question: str) -> tuple[MatchResult, Reply]:
+        """The result and the reply to show: the reply's offered topics are what the next
+        message may pick from."""
         # Imported here: a one-off `ask` has no conversation, and the module brings threading.
         from bot.core.conversations import answered_sections, pick_result, remembered
 
@@ -81,14 +84,16 @@ class Conversation:
         if result is None:
             result = self.matcher.match(question, self.history)
         self.history = remembered(self.history, answered_sections(result))
-        self.offered = compose(result, self.matcher.kb).options
-        return result
+        reply = compose(result, self.matcher.kb)
+        self.offered = reply.options
+        return result, reply
 
 
 def result_json(
-    result: MatchResult, kb: KnowledgeBase, *, picking: bool = False
+    result: MatchResult, kb: KnowledgeBase, *, picking: bool = False, reply: Reply | None = None
 ) -> dict[str, object]:
-    """The public JSON shape of one answer (documented in the README)."""
+    """The public JSON shape of one answer (documented in the README); `reply` when the caller
+    has already composed it."""
     section = result.section
     return {
         "query": result.query,
@@ -102,7 +107,7 @@ def result_json(
             {"id": c.section.id, "title": c.section.title, "score": c.score}
             for c in result.candidates
         ],
-        "text": render_text(compose(result, kb), picking=picking),
+        "text": render_text(reply or compose(result, kb), picking=picking),
     }
 
 
@@ -124,14 +129,15 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
     picking = args.conversation  # a later line may pick an offered topic by its number
 
-    def show(result: MatchResult) -> None:
+    def show(result: MatchResult, reply: Reply | None = None) -> None:
+        reply = reply or compose(result, kb)
         if args.json:
             import json
 
-            shown = result_json(result, kb, picking=picking)
+            shown = result_json(result, kb, picking=picking, reply=reply)
             print(json.dumps(shown, ensure_ascii=False), flush=True)
         else:
-            print(render_text(compose(result, kb), picking=picking), end="\n\n", flush=True)
+            print(render_text(reply, picking=picking), end="\n\n", flush=True)
 
     if args.question != ["-"]:
         if args.conversation:
@@ -147,7 +153,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         for new, question in _conversations(sys.stdin):
             if new:
                 conversation = Conversation(matcher)
-            show(conversation.ask(question))
+            show(*conversation.ask(question))
     else:
         for line in sys.stdin:
             show(matcher.match(line.rstrip("\n")))
@@ -189,7 +195,7 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             elif line.lower() in ("topics", "/topics"):
                 print(topic_list(matcher.kb), end="\n\n")
             elif line:
-                reply = compose(conversation.ask(line), matcher.kb)
+                _, reply = conversation.ask(line)
                 shown = render_text(reply, picking=True, every_topic="Every topic: type topics")
                 print(shown, end="\n\n")
     finally:

@@ -9,6 +9,7 @@ thing), drop filler words, and strip common English endings.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 #: The role this bot is about. Every question mentions it, so it tells sections apart poorly but
@@ -242,13 +243,12 @@ def _phrase_screen() -> re.Pattern[str]:
 
 #: Texts passing the word check before the one-search screen is worth compiling.
 SCREEN_AFTER = 50
-_checked = [0]
+_checked = itertools.count(1)
 
 
 def rewrite_phrases(text: str) -> str:
     """Apply the multi-word rewrites to a text that may need them (see _may_need_phrases)."""
-    _checked[0] += 1  # unlocked: a lost count only delays the screen by a text
-    if _checked[0] > SCREEN_AFTER and not _phrase_screen().search(text):
+    if next(_checked) > SCREEN_AFTER and not _phrase_screen().search(text):
         return text  # no rewrite matches, so none can match after another either
     for pattern, replacement in _phrase_rules():
         text = pattern.sub(replacement, text)

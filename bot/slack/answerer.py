@@ -60,12 +60,11 @@ Delivery = tuple[bytes, dict[str, str]]
 
 
 def forwarded_headers(environ: dict[str, Any]) -> dict[str, str]:
-    """The request's headers as Bolt names them (lower case, dashes), from a WSGI environ."""
-    headers = {"content-type": environ.get("CONTENT_TYPE", "")}
-    for key, value in environ.items():
-        if key.startswith("HTTP_"):
-            headers[key[5:].lower().replace("_", "-")] = value
-    return headers
+    """The request's headers as Bolt names them (lower case, dashes), read by Bolt's own WSGI
+    adapter, so the answering process sees what Bolt would have seen here."""
+    from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+
+    return {k: str(v) for k, v in WsgiHttpRequest(environ).get_headers().items()}
 
 
 class _Child:
