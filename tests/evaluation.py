@@ -49,6 +49,7 @@ class Case(NamedTuple):
     history: tuple[str, ...] = ()
     half: str = "tuning"  # dev set only: "tuning" or "check"
     status: str | None = None  # a status the answer must have ("partial"), if any
+    noisy: bool = False  # blind sets: typos, Slack markup or heavy chat shorthand
 
 
 def _half(position: int) -> str:
@@ -111,11 +112,23 @@ def frozen_cases() -> list[Case]:
     return [_frozen_case(item) for item in frozen["questions"]]
 
 
+#: The blind sets written in session 7 as one list each (`q`, `kind`, `expect`, `accept`,
+#: `noisy`): "frozen 2" is never tuned on and never joins the bank; "dev 10" calibrates the
+#: encoder's thresholds and stays out of the bank while it does.
+BLIND_SET_FILES = {"frozen 2": "frozen_questions_2.yaml", "dev 10": "dev_questions_10.yaml"}
+
+
+def blind_cases(name: str) -> list[Case]:
+    """A blind set in the list format, read as written."""
+    data = yaml.safe_load((DATA / BLIND_SET_FILES[name]).read_text("utf-8"))
+    return [_frozen_case(item) for item in data["questions"]]
+
+
 def _frozen_case(item: dict[str, Any]) -> Case:
     expect = item.get("expect")
     status = None
     if item["kind"] == "unanswerable":
-        expect = item.get("closest")
+        expect = item.get("closest", expect)
     elif expect == "partial":  # a follow-up the guide answers only in part, near `closest`
         expect, status = item.get("closest"), "partial"
     return Case(
@@ -126,6 +139,7 @@ def _frozen_case(item: dict[str, Any]) -> Case:
         also=tuple(item.get("also") or ()),
         history=tuple(item.get("history") or ()),
         status=status,
+        noisy=bool(item.get("noisy")),
     )
 
 
@@ -180,3 +194,37 @@ def by_kind(cases: Iterable[Case]) -> dict[str, list[Case]]:
     for case in cases:
         grouped.setdefault(case.kind, []).append(case)
     return grouped
+
+
+def blind_figures(matcher: Any, cases: Iterable[Case]) -> dict[str, tuple[int, int]]:
+    """The figures the answer-engine issue asks for, as (passed, total) pairs.
+
+    * in-domain: the answer's (or partial answer's) section is the expected one, on clean and on
+      noisy questions apart;
+    * top 3: the expected section is among the answer and the first candidates (three in all);
+    * partial: in-domain questions answered only partially (lower is better);
+    * off-topic declined: `none`; unanswerable not pretended: anything but `answer`.
+    """
+    tally: dict[str, list[int]] = {}
+
+    def count(name: str, ok: bool) -> None:
+        row = tally.setdefault(name, [0, 0])
+        row[0] += ok
+        row[1] += 1
+
+    for case in cases:
+        result = matcher.match(case.q, case.history)
+        top = result.section.id if result.section else None
+        if case.kind == "in_domain":
+            wanted = (case.expect, *case.accept)
+            count("in-domain", top in wanted)
+            count("in-domain noisy" if case.noisy else "in-domain clean", top in wanted)
+            ranked = [top] if top else []
+            ranked += [c.section.id for c in result.candidates if c.section.id not in ranked]
+            count("in-domain top 3", any(s in wanted for s in ranked[:3]))
+            count("in-domain partial", result.status == "partial")
+        elif case.kind == "off_topic":
+            count("off-topic declined", result.status == "none")
+        elif case.kind == "unanswerable":
+            count("unanswerable not pretended", result.status != "answer")
+    return {name: (row[0], row[1]) for name, row in tally.items()}
