@@ -1,8 +1,14 @@
 """Matcher benchmark: accuracy, rejection and latency against a BM25 baseline (run by hand).
 
     python bench/matcher.py            # shipped knowledge base and a 10,000-section one
-    python bench/matcher.py --frozen   # ... and the frozen blind set's aggregate figures
+    python bench/matcher.py --frozen   # ... and the frozen blind sets' aggregate figures
     python bench/matcher.py --kinds    # only the question kinds (no latency runs)
+    python bench/matcher.py --engines  # lexical-only, encoder-only and combined on the blind
+                                       # sets (dev 10; frozen 2 too with --frozen), with latency
+
+The engines: "lexical" reads words alone (TPM_BOT_ENCODER=off); "encoder-only" ranks by the
+nearest labelled examples alone (blend weight 1); "combined" is what ships, the calibrated blend.
+All three keep the honesty layer (gaps, other meanings of TPM, greetings, follow-ups).
 
 Prints, for tpm-bot's matcher and for bm25s on the same sections and questions: top-1 and top-3
 accuracy on the development questions, off-topic rejection, median and p99 per-query latency, and
@@ -22,13 +28,23 @@ import sys
 import time
 from pathlib import Path
 
+from bot.core.bank import VectorStore
+from bot.core.encoder import SentenceEncoder
 from bot.core.loader import load_knowledge
 from bot.core.matcher import Matcher
 from bot.core.models import KnowledgeBase, Section
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from evaluation import Case, by_kind, dev_sets, frozen_cases, score  # noqa: E402
+from evaluation import (  # noqa: E402
+    Case,
+    blind_cases,
+    blind_figures,
+    by_kind,
+    dev_sets,
+    frozen_cases,
+    score,
+)
 
 DEV_SETS = dev_sets()
 CASES = DEV_SETS["dev"]
@@ -83,9 +99,13 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def encoder_matcher(kb: KnowledgeBase) -> Matcher:
+    return Matcher(kb, vectors=VectorStore(SentenceEncoder()))
+
+
 def bench_ours(kb: KnowledgeBase) -> dict[str, float]:
     start = time.perf_counter()
-    matcher = Matcher(kb)
+    matcher = encoder_matcher(kb)
     index_s = time.perf_counter() - start
     top1 = top3 = rejected = 0
     latencies: list[float] = []
@@ -173,7 +193,7 @@ def report(title: str, kb: KnowledgeBase) -> None:
 
 def report_kinds(kb: KnowledgeBase, frozen: bool = False) -> None:
     """Every kind of question: both development sets by half, and the frozen set if asked."""
-    matcher = Matcher(kb)
+    matcher = encoder_matcher(kb)
     columns: list[tuple[str, dict[str, list[Case]]]] = []
     for name, cases in DEV_SETS.items():
         for half in ("tuning", "check"):
@@ -192,6 +212,41 @@ def report_kinds(kb: KnowledgeBase, frozen: bool = False) -> None:
         print(f"{kind:14}" + "".join(f"{cell:>15}" for cell in cells))
 
 
+def report_engines(kb: KnowledgeBase, frozen: bool = False) -> None:
+    """The answer-engine figures on the blind sets, for each engine, and the cost of a question."""
+    combined = encoder_matcher(kb)
+    calibration = combined._calibration
+    assert calibration is not None
+    alone = encoder_matcher(kb)
+    alone._calibration = calibration._replace(encoder_weight=1.0)
+    engines = {"lexical": Matcher(kb), "encoder-only": alone, "combined": combined}
+    names = ["dev 10", *(["frozen 2"] if frozen else [])]
+    for name in names:
+        cases = blind_cases(name)
+        print(f"\n{name}: {len(cases)} questions written blind (pass rate, passed/total)")
+        figures = {engine: blind_figures(m, cases) for engine, m in engines.items()}
+        print(f"{'':28}" + "".join(f"{engine:>16}" for engine in engines))
+        for row in figures["combined"]:
+            cells = [
+                f"{f[row][0] / f[row][1]:.3f} {f[row][0]:>3}/{f[row][1]:<3}"
+                for f in figures.values()
+            ]
+            print(f"{row:28}" + "".join(f"{cell:>16}" for cell in cells))
+    questions = [c.q for c in blind_cases("dev 10")]
+    for engine, matcher in engines.items():
+        latencies = []
+        for question in questions:
+            matcher._recent.cache_clear()
+            matcher._vector.cache_clear()
+            start = time.perf_counter()
+            matcher.match(question)
+            latencies.append(time.perf_counter() - start)
+        print(
+            f"{engine:>14}: median {statistics.median(latencies) * 1000:.2f} ms, "
+            f"p99 {percentile(latencies, 0.99) * 1000:.2f} ms a question (nothing remembered)"
+        )
+
+
 def main() -> int:
     start = time.perf_counter()
     kb = load_knowledge()
@@ -199,6 +254,9 @@ def main() -> int:
         f"YAML load + validation of the shipped guide: {(time.perf_counter() - start) * 1000:.1f} ms"
     )
     args = sys.argv[1:]
+    if "--engines" in args:
+        report_engines(kb, frozen="--frozen" in args)
+        return 0
     if "--kinds" in args:
         report_kinds(kb, frozen="--frozen" in args)
         return 0

@@ -42,7 +42,7 @@ def load_or_exit(settings: Settings) -> Matcher:
     """A matcher over the shipped guide plus the configured extras (from the start-up cache when
     nothing changed), or a StartupError listing every problem."""
     try:
-        return load_matcher(settings.knowledge_paths, settings.cache_dir)
+        return load_matcher(settings.knowledge_paths, settings.cache_dir, settings.encoder)
     except KnowledgeError as error:
         count = len(error.problems)
         import shlex
@@ -62,7 +62,9 @@ def load_holder(settings: Settings) -> KnowledgeHolder:
     a matcher, and skip the holder's logging and threads)."""
     from bot.core.holder import KnowledgeHolder
 
-    return KnowledgeHolder(load_or_exit(settings), settings.knowledge_paths, settings.cache_dir)
+    return KnowledgeHolder(
+        load_or_exit(settings), settings.knowledge_paths, settings.cache_dir, settings.encoder
+    )
 
 
 class Conversation:
@@ -99,6 +101,7 @@ def result_json(
         "query": result.query,
         "status": result.status,
         "intent": "question" if result.intent == "question" else "help",
+        "engine": result.engine,
         "section": {"id": section.id, "title": section.title} if section else None,
         "not_covered": result.not_covered or None,
         "also": [{"id": s.id, "title": s.title} for s in result.also],

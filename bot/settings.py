@@ -37,6 +37,10 @@ POSTGRES_DRIVER = "postgresql+psycopg"
 _TRUE = ("1", "true", "yes", "on")
 
 
+#: TPM_BOT_ENCODER's spellings: on (the default) or off.
+ENCODER_CHOICES = {"on": True, "1": True, "true": True, "off": False, "0": False, "false": False}
+
+
 class StartupError(Exception):
     """Why tpm-bot cannot start; `main` prints it and exits 2, with no traceback.
 
@@ -55,6 +59,9 @@ class Settings(NamedTuple):
 
     knowledge_paths: tuple[str, ...] = ()
     cache_dir: str = ""
+    #: The sentence encoder reads the example bank (TPM_BOT_ENCODER, on by default); off, the
+    #: matcher reads words alone.
+    encoder: bool = True
     log_level: str = "INFO"
     reload_on_change: bool = False
     bot_token: str = ""
@@ -280,6 +287,10 @@ def load_settings(
         )
         help_channel = ""
     knowledge = [p for p in get(KNOWLEDGE_ENV).split(":") if p.strip()]
+    raw_encoder = get("TPM_BOT_ENCODER", "on").lower() or "on"
+    if raw_encoder not in ENCODER_CHOICES:
+        problems.append(f"TPM_BOT_ENCODER must be 'on' (the default) or 'off', not {raw_encoder!r}")
+        raw_encoder = "on"
     store_problems: list[str] = []
     raw_url = get("DATABASE_URL")
     if raw_url:
@@ -309,6 +320,7 @@ def load_settings(
     return Settings(
         knowledge_paths=(*knowledge, *extra_knowledge),
         cache_dir=get("TPM_BOT_CACHE_DIR") or default_cache_dir(env),
+        encoder=ENCODER_CHOICES[raw_encoder],
         log_level=level,
         reload_on_change=get("TPM_BOT_RELOAD").lower() in _TRUE,
         answer_process=get("TPM_BOT_ANSWER_PROCESS", "1").lower() in _TRUE,

@@ -33,13 +33,15 @@ def _stamps(files: Iterable[str]) -> list[str]:
     return stamps
 
 
-def _fingerprint(files: list[str]) -> str:
+def _fingerprint(files: list[str], encoder: bool) -> str:
     code = sorted(
         os.path.join(_CORE_DIR, n)
         for n in os.listdir(_CORE_DIR)
-        if n.endswith((".py", ".yaml"))  # the code and its word list (lexicon.yaml)
+        # the code, its word list (lexicon.yaml) and the encoder's thresholds (calibration.json)
+        if n.endswith((".py", ".yaml", ".json"))
     )
-    return "\n".join([bot.__version__, *_stamps([*files, *code])])
+    engine = "encoder" if encoder else "lexical"
+    return "\n".join([bot.__version__, engine, *_stamps([*files, *code])])
 
 
 def knowledge_stamp(extra: Sequence[str]) -> str:
@@ -51,17 +53,19 @@ def knowledge_stamp(extra: Sequence[str]) -> str:
         return f"unreadable: {error}"
 
 
-def load_matcher(extra: Sequence[str], cache_dir: str = "") -> Matcher:
+def load_matcher(extra: Sequence[str], cache_dir: str = "", encoder: bool = True) -> Matcher:
     """A matcher over the shipped guide plus `extra`; raises KnowledgeError if invalid.
 
-    With no `cache_dir` nothing is cached (the servers load once and keep the matcher).
+    With no `cache_dir` nothing is cached (the servers load once and keep the matcher). With
+    `encoder`, the sentence encoder reads the example bank; the vectors of examples the package
+    does not ship are kept in `cache_dir` by content, so an edit re-embeds only what changed.
     """
     files, problems = expand_paths([shipped_knowledge_dir(), *extra])
     key = None
     target = None
     if not problems and cache_dir:
         try:
-            key = _fingerprint(files)
+            key = _fingerprint(files, encoder)
             target = os.path.join(cache_dir, f"matcher-{zlib.crc32(key.encode()):08x}.pickle")
             with open(target, "rb") as handle:
                 cached_key, matcher = pickle.load(handle)
@@ -71,7 +75,13 @@ def load_matcher(extra: Sequence[str], cache_dir: str = "") -> Matcher:
             pass
     from bot.core.loader import load_knowledge  # YAML parsing only when the cache misses
 
-    matcher = Matcher(load_knowledge(list(extra)))
+    vectors = None
+    if encoder:
+        from bot.core.bank import VectorStore
+        from bot.core.encoder import SentenceEncoder
+
+        vectors = VectorStore(SentenceEncoder(), cache_dir)
+    matcher = Matcher(load_knowledge(list(extra)), vectors=vectors)
     if key is not None and target is not None:
         _store(target, key, matcher)
     return matcher

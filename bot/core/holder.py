@@ -26,8 +26,15 @@ class KnowledgeHolder:
     """The one place a process keeps its knowledge: every reload, whether asked for by a signal
     or by a changed file, goes through it, so the last good knowledge base is never lost."""
 
-    def __init__(self, matcher: Matcher, paths: Sequence[str] = (), cache_dir: str = "") -> None:
+    def __init__(
+        self,
+        matcher: Matcher,
+        paths: Sequence[str] = (),
+        cache_dir: str = "",
+        encoder: bool = True,
+    ) -> None:
         self.matcher = matcher
+        self.encoder = encoder
         #: Extra knowledge files and folders (the shipped guide is always included).
         self.paths = list(paths)
         self.cache_dir = cache_dir
@@ -35,9 +42,11 @@ class KnowledgeHolder:
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, paths: Sequence[str], cache_dir: str = "") -> KnowledgeHolder:
+    def load(
+        cls, paths: Sequence[str], cache_dir: str = "", encoder: bool = True
+    ) -> KnowledgeHolder:
         """Load the shipped guide plus `paths`; raises KnowledgeError listing every problem."""
-        return cls(load_matcher(paths, cache_dir), paths, cache_dir)
+        return cls(load_matcher(paths, cache_dir, encoder), paths, cache_dir, encoder)
 
     def reload(self, reason: str, stamp: str | None = None) -> bool:
         """Load the knowledge files again; True if the new knowledge base is now serving."""
@@ -45,7 +54,7 @@ class KnowledgeHolder:
             # Stamp before loading: an edit made during the load is picked up by the next check.
             stamp = stamp or knowledge_stamp(self.paths)
             try:
-                matcher = load_matcher(self.paths, self.cache_dir)
+                matcher = load_matcher(self.paths, self.cache_dir, self.encoder)
             except KnowledgeError as error:
                 self._stamp = stamp  # do not retry the same broken files every second
                 log.error(

@@ -32,6 +32,7 @@ from bot.core.chunks import (
 from bot.core.models import (
     Comparison,
     ComparisonRow,
+    Example,
     GuideInfo,
     KnowledgeBase,
     KnowledgeError,
@@ -45,7 +46,10 @@ _TEXT_FIELDS = ("title", "summary", "body", "source")
 _LIST_FIELDS = ("aliases", "questions", "related")
 _SECTION_FIELDS = ("id", *_TEXT_FIELDS, *_LIST_FIELDS, "comparison", "next")
 _GUIDE_FIELDS = ("title", "publisher", "link", "contact")
-_TOP_FIELDS = ("guide", "sections")
+_TOP_FIELDS = ("guide", "sections", "examples")
+#: Longest example question kept: a long Slack post with the question after the asker's story
+#: fits; a pasted document does not teach the encoder anything.
+MAX_EXAMPLE_CHARS = 1_000
 #: Largest knowledge file read. The shipped guide is about 27 KB; a file past this is a mistake
 #: (or an attack) and would otherwise cost seconds of start-up per megabyte.
 MAX_FILE_BYTES = 1_000_000
@@ -132,18 +136,26 @@ def _build(
 ) -> KnowledgeBase:
     """Read every file, then check what only the whole set can show (ids, related, claims)."""
     drafts: list[_Draft] = []
+    examples: list[_ExampleDraft] = []
     for path in files:
-        file_drafts, file_problems = _read_file(path)
+        file_drafts, file_examples, file_problems = _read_file(path)
         drafts.extend(file_drafts)
+        examples.extend(file_examples)
         problems.extend(file_problems)
     problems.extend(_check_across_files(drafts))
+    problems.extend(_check_examples(examples, drafts))
     if problems:
         # In reading order, file by file, so an editor can work down the list.
         order = {path: n for n, path in enumerate(files)}
         problems.sort(key=lambda p: (order.get(p.path, len(order)), p.line))
         raise KnowledgeError(problems)
     added = frozenset(d.section.id for d in drafts if d.path not in shipped_files)
-    return KnowledgeBase(tuple(d.section for d in drafts), tuple(files), added)
+    return KnowledgeBase(
+        tuple(d.section for d in drafts),
+        tuple(files),
+        added,
+        tuple(e.example for e in examples),
+    )
 
 
 class _Draft(NamedTuple):
@@ -153,6 +165,14 @@ class _Draft(NamedTuple):
     path: str
     lines: dict[str, int]
     item_lines: dict[str, list[int]]
+
+
+class _ExampleDraft(NamedTuple):
+    """An example question with where it was written, for the checks across files."""
+
+    example: Example
+    path: str
+    line: int
 
 
 def _line(node: yaml.Node) -> int:
@@ -210,15 +230,15 @@ def _syntax_problem(path: str, text: str, error: yaml.MarkedYAMLError) -> Proble
     return Problem(path, line, f"YAML syntax error: {what}")
 
 
-def _read_file(path: str) -> tuple[list[_Draft], list[Problem]]:
+def _read_file(path: str) -> tuple[list[_Draft], list[_ExampleDraft], list[Problem]]:
     raw = _read_bytes(path)
     if isinstance(raw, Problem):
-        return [], [raw]
+        return [], [], [raw]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return [], [Problem(path, line, "file is not UTF-8 text; save it with UTF-8 encoding")]
+        return [], [], [Problem(path, line, "file is not UTF-8 text; save it with UTF-8 encoding")]
     try:
         loader = _Loader(text)
         try:
@@ -226,13 +246,17 @@ def _read_file(path: str) -> tuple[list[_Draft], list[Problem]]:
         finally:
             loader.dispose()
     except _Refused as refused:
-        return [], [Problem(path, refused.line, refused.message)]
+        return [], [], [Problem(path, refused.line, refused.message)]
     except yaml.MarkedYAMLError as error:
-        return [], [_syntax_problem(path, text, error)]
+        return [], [], [_syntax_problem(path, text, error)]
     except yaml.YAMLError as error:
-        return [], [Problem(path, 1, f"YAML syntax error: {error}")]
+        return [], [], [Problem(path, 1, f"YAML syntax error: {error}")]
     if root is None:
-        return [], [Problem(path, 1, "file is empty; expected a mapping with a 'sections:' list")]
+        return (
+            [],
+            [],
+            [Problem(path, 1, "file is empty; expected a mapping with a 'sections:' list")],
+        )
     return _FileReader(path).read(root)
 
 
@@ -295,15 +319,16 @@ class _FileReader:
                 lines.append(_line(item))
         return values, lines
 
-    def read(self, root: yaml.Node) -> tuple[list[_Draft], list[Problem]]:
+    def read(self, root: yaml.Node) -> tuple[list[_Draft], list[_ExampleDraft], list[Problem]]:
         top = self.mapping(root, "the file", _TOP_FIELDS)
         if not top and not self.problems:
             self.problem(root, "file has no 'sections:' list")
         guide = self.guide(top["guide"]) if "guide" in top else GuideInfo()
         drafts: list[_Draft] = []
+        examples = self.examples(top["examples"]) if "examples" in top else []
         sections = top.get("sections")
         if sections is None:
-            if top:
+            if top and "examples" not in top:  # a file of examples alone is fine
                 self.problem(root, "missing 'sections:' list")
         elif not isinstance(sections, yaml.SequenceNode):
             self.problem(sections, "'sections' must be a list of sections ('- id: ...')")
@@ -314,7 +339,42 @@ class _FileReader:
                 draft = self.section(node, guide)
                 if draft:
                     drafts.append(draft)
-        return drafts, self.problems
+        return drafts, examples, self.problems
+
+    def examples(self, node: yaml.Node) -> list[_ExampleDraft]:
+        """`examples:` maps section ids to lists of questions that section answers."""
+        found: list[_ExampleDraft] = []
+        for section_id, questions in self.mapping_any(node, "'examples'").items():
+            if not _ID.match(section_id):
+                self.problem(questions, f"examples key '{section_id}' must be a section id")
+                continue
+            values, lines = self.text_list(questions, f"examples of '{section_id}'")
+            for value, line in zip(values, lines, strict=True):
+                if len(value) > MAX_EXAMPLE_CHARS:
+                    self.problem(
+                        line,
+                        f"example of '{section_id}' is {len(value)} characters; keep examples "
+                        f"under {MAX_EXAMPLE_CHARS}",
+                    )
+                else:
+                    found.append(_ExampleDraft(Example(section_id, value), self.path, line))
+        return found
+
+    def mapping_any(self, node: yaml.Node, what: str) -> dict[str, yaml.Node]:
+        """A mapping whose keys are the editor's own (section ids), each once."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"{what} must be a mapping of 'section-id:' to a list of questions")
+            return {}
+        result: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                self.problem(key_node, f"{what} has a key that is not plain text")
+            elif key in result:
+                self.problem(key_node, f"duplicate key '{key}' in {what}; merge the two lists")
+            else:
+                result[key] = value_node
+        return result
 
     def guide(self, node: yaml.Node) -> GuideInfo:
         fields = self.mapping(node, "'guide'", _GUIDE_FIELDS)
@@ -539,4 +599,50 @@ def _check_across_files(drafts: list[_Draft]) -> list[Problem]:
                     )
                 elif not owner:
                     claims[key] = (section.id, draft.path, line)
+    return problems
+
+
+def _check_examples(examples: list[_ExampleDraft], drafts: list[_Draft]) -> list[Problem]:
+    """Every example names a section that exists, and says one thing: the same question under
+    two sections (or as another section's question or alias) would teach the encoder both."""
+    problems: list[Problem] = []
+    ids = {d.section.id for d in drafts}
+    owners: dict[str, tuple[str, str, int]] = {}
+    for draft in drafts:
+        for kind in ("questions", "aliases"):
+            for index, phrase in enumerate(getattr(draft.section, kind)):
+                owners.setdefault(
+                    _claim_key(phrase),
+                    (draft.section.id, draft.path, draft.item_lines[kind][index]),
+                )
+    for item in examples:
+        section = item.example.section
+        if section not in ids:
+            close = get_close_matches(section, sorted(ids), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(
+                Problem(item.path, item.line, f"examples for unknown section '{section}'{hint}")
+            )
+            continue
+        key = _claim_key(item.example.text)
+        owner = owners.get(key)
+        if owner is None:
+            owners[key] = (section, item.path, item.line)
+        elif owner[0] == section:
+            problems.append(
+                Problem(
+                    item.path,
+                    item.line,
+                    f"example '{item.example.text[:60]}' repeats {owner[1]}:{owner[2]}; keep one",
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    item.path,
+                    item.line,
+                    f"example '{item.example.text[:60]}' is under '{section}' and under "
+                    f"'{owner[0]}' ({owner[1]}:{owner[2]}); keep it under the section that answers it",
+                )
+            )
     return problems

@@ -39,6 +39,7 @@ import gc
 import math
 import os
 import re
+import weakref
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from itertools import chain
@@ -47,6 +48,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from rapidfuzz import fuzz, process
 
 from bot.core import text as tx
+from bot.core.bank import ExampleBank, VectorStore
+from bot.core.calibration import Calibration, load_calibration
 from bot.core.markup import clean_slack_text
 from bot.core.models import KnowledgeBase, Section
 from bot.core.spelling import SpellingCorrector
@@ -62,6 +65,9 @@ LEXICON_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lexicon
 
 #: Most words a question contributes; a rambling paste costs no more than a normal question.
 MAX_QUERY_WORDS = 60
+#: Sentences whose vectors are remembered (a follow-up or a two-part question reads its parts
+#: again while being decided).
+SENTENCES_REMEMBERED = 256
 #: How many candidates a result reports.
 MAX_CANDIDATES = 5
 #: How many sections get the full (phrase and fuzzy) score after the cheap coverage pass.
@@ -83,6 +89,10 @@ CONFIDENT_MARGIN = 1.0
 #: A question of one word with less weight than this (used by most sections) gets a suggestion.
 GENERIC_IDF = 0.8
 SUGGEST_SCORE = 40.0
+#: The lexical matcher's thresholds, in the encoder's calibrated form.
+_LEXICAL = Calibration(
+    0.0, ANSWER_SCORE, ANSWER_MARGIN, CONFIDENT_SCORE, CONFIDENT_MARGIN, SUGGEST_SCORE
+)
 #: Points for a section whose own phrases ask what the question asks (pay, level, ...), times
 #: the share of its phrases that do.
 ASPECT_BONUS = 12.0
@@ -121,6 +131,9 @@ DECLINE, PROGRAM = -1, -2
 FOLLOW_UP_MAX_TERMS = 3
 
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+\b")
+#: A word right after "in", "at", "from" or "based in" names a place or company as surely as a
+#: capital letter does: "salary in berlin" asks what "salary in Berlin" asks.
+_AFTER_PLACE_WORD = re.compile(r"\b(?:in|at|from|near)\s+([a-z][a-z]+)\b")
 #: Short forms written with a full stop before the word they qualify ("sr. TPM", "vs. PM"): the
 #: stop is not the end of a sentence.
 _DOTTED = re.compile(r"\b(sr|jr|snr|mr|mrs|ms|dr|vs|approx|avg)\.(?=\s)", re.IGNORECASE)
@@ -177,6 +190,8 @@ class MatchResult(NamedTuple):
     not_covered: str = ""
     #: Further sections a two-part question asks about (with "answer" or "partial").
     also: tuple[Section, ...] = ()
+    #: What read the question: "encoder" (examples and words) or "lexical" (words alone).
+    engine: str = "lexical"
 
     @property
     def section(self) -> Section | None:
@@ -293,6 +308,7 @@ class _Query(NamedTuple):
     names: tuple[str, ...]  # proper names the guide never uses
     focus: str  # padded canonical words of the question's own clauses, for gap look-up
     told: str = " "  # padded canonical words of what the asker says about themselves
+    sentence: str = ""  # what the sentence encoder reads: the message, or this part of it
 
 
 class _Prepared:
@@ -378,7 +394,14 @@ def _word_list(value: Any) -> list[str]:
 class Matcher:
     """Scores questions against a knowledge base; build once, then call `match` per question."""
 
-    def __init__(self, kb: KnowledgeBase, lexicon: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        lexicon: dict[str, Any] | None = None,
+        vectors: VectorStore | None = None,
+    ) -> None:
+        """`vectors` turns the sentence encoder on (its examples embedded through that store);
+        without it the matcher reads words alone (TPM_BOT_ENCODER=off)."""
         # Building allocates millions of small objects and none of them form cycles, so the
         # cyclic collector would only rescan them over and over (a third of the build time).
         collecting = gc.isenabled()
@@ -393,7 +416,15 @@ class Matcher:
                 # else the process holds now.
                 gc.freeze()
                 gc.enable()
+        self._bank = ExampleBank.build(kb, vectors) if vectors is not None else None
+        self._encoder = vectors.encoder if vectors is not None else None
+        self._calibration = load_calibration() if vectors is not None else None
         self._start_remembering()
+
+    @property
+    def engine(self) -> str:
+        """ "encoder" when examples are read by the sentence encoder, else "lexical"."""
+        return "lexical" if self._bank is None else "encoder"
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Refuse a start-up cache built from another version of the word list.
@@ -412,12 +443,28 @@ class Matcher:
         this process."""
         state = self.__dict__.copy()
         state.pop("_recent", None)
+        state.pop("_vector", None)
         return state
 
     def _start_remembering(self) -> None:
         # lru_cache is thread-safe and bounded; a new matcher (a reload) starts empty, so a
-        # remembered decision never outlives the knowledge it was made from.
-        self._recent = functools.lru_cache(maxsize=RECENT_QUESTIONS)(self._match_cleaned)
+        # remembered decision never outlives the knowledge it was made from. The caches wrap
+        # plain functions holding a weak reference, never bound methods: a cache on a bound
+        # method would keep the old matcher alive after a reload swapped it out.
+        this = weakref.ref(self)
+
+        def decide(cleaned: str, history: tuple[str, ...]) -> MatchResult:
+            matcher = this()
+            assert matcher is not None
+            return matcher._match_cleaned(cleaned, history)
+
+        def embed(sentence: str) -> Any:
+            matcher = this()
+            assert matcher is not None and matcher._encoder is not None
+            return matcher._encoder.encode([sentence])[0]
+
+        self._recent = functools.lru_cache(maxsize=RECENT_QUESTIONS)(decide)
+        self._vector = functools.lru_cache(maxsize=SENTENCES_REMEMBERED)(embed)
 
     def _build(self, kb: KnowledgeBase, lexicon: dict[str, Any] | None) -> None:
         self.kb = kb
@@ -720,10 +767,13 @@ class Matcher:
         question about one of them asks for something specific the guide does not have."""
         names: list[str] = []
         greetings = self._lexicon.social
-        for match in _CAPITALISED.finditer(piece):
-            word = match.group()
+        found = [(m.start(), m.group()) for m in _CAPITALISED.finditer(piece)]
+        found += [(m.start(1), m.group(1).capitalize()) for m in _AFTER_PLACE_WORD.finditer(piece)]
+        for start, word in sorted(found):
             low = word.lower()
-            before = piece[: match.start()].lower().split()[-1:]
+            if low in tx.OTHER_ROLES or word.capitalize() in names:
+                continue  # another job ("switching from QA"), or a name already found
+            before = piece[:start].lower().split()[-1:]
             after_greeting = bool(before) and before[0].strip(",!.") in greetings
             if low in self._speller or low in self._text.stopwords or after_greeting:
                 continue  # a guide word, or the name of whoever is greeted ("hi Priya")
@@ -851,6 +901,7 @@ class Matcher:
                 NUMBER if w.isdigit() else w for c in clauses if c.background for w in c.words
             )
             + " ",
+            sentence=" ".join(w for c in clauses for w in c.words),
         )
 
     def _subjects_named(self, focus: list[str]) -> frozenset[str]:
@@ -961,9 +1012,26 @@ class Matcher:
         return score
 
     def _rank(self, query: _Query) -> list[tuple[int, float]]:
+        """Sections by score, best first. With the encoder, each score is one blend of the
+        lexical score and the encoder's nearest-example evidence (both 0-100), over the
+        sections either one shortlists."""
         if not query.terms:
             return []
-        scored = [(i, round(self._score(i, query), 2)) for i in self._shortlist(query)]
+        lexical = {i: self._score(i, query) for i in self._shortlist(query)}
+        if self._bank is None or self._calibration is None:
+            scored = [(i, round(score, 2)) for i, score in lexical.items()]
+        else:
+            evidence = self._bank.evidence(self._vector(query.sentence))[:SHORTLIST]
+            semantic = dict(evidence)
+            floor = evidence[-1][1] if evidence else 0.0
+            for index in semantic:
+                if index not in lexical:
+                    lexical[index] = self._score(index, query)
+            weight = self._calibration.encoder_weight
+            scored = [
+                (i, round((1 - weight) * score + weight * 100 * semantic.get(i, floor), 2))
+                for i, score in lexical.items()
+            ]
         scored.sort(key=lambda pair: pair[1], reverse=True)
         return scored
 
@@ -977,11 +1045,12 @@ class Matcher:
         or thanks intent). `history` holds the ids of sections answered earlier in the same
         conversation, oldest first; an elliptical follow-up is read against the latest."""
         result: MatchResult = self._recent(clean_slack_text(question), tuple(history))
-        return result._replace(query=question)
+        return result._replace(query=question, engine=self.engine)
 
     def _match_cleaned(self, cleaned: str, history: tuple[str, ...]) -> MatchResult:
         question = cleaned
         clauses = self._clauses(cleaned)
+        whole = cleaned  # what the encoder reads of a question that stands alone
         intent = self._social_intent(clauses)
         previous = self._previous(history)
         follow_up = previous is not None and self._is_follow_up(clauses)
@@ -1005,7 +1074,8 @@ class Matcher:
             return self._result(
                 question, cleaned, _Decision("answer", [(step, ANSWER_SCORE), *rest])
             )
-        return self._result(question, cleaned, self._decide(self._query(clauses)))
+        query = self._query(clauses)._replace(sentence=whole)
+        return self._result(question, cleaned, self._decide(query))
 
     def _two_part(
         self,
@@ -1173,11 +1243,13 @@ class Matcher:
             # ("become", "salary") says enough.
             return "suggest" if top >= SUGGEST_SCORE else "none"
         margin = top - ranked[1][1] if len(ranked) > 1 else top
-        if top >= ANSWER_SCORE and (
-            margin >= ANSWER_MARGIN or (top >= CONFIDENT_SCORE and margin >= CONFIDENT_MARGIN)
+        limits = self._calibration or _LEXICAL
+        if top >= limits.answer and (
+            margin >= limits.margin
+            or (top >= limits.confident and margin >= limits.confident_margin)
         ):
             return "answer"
-        if top >= SUGGEST_SCORE:
+        if top >= limits.suggest:
             return "suggest"
         return "none"
 

@@ -49,6 +49,14 @@ class Section(NamedTuple):
     next: str = ""
 
 
+class Example(NamedTuple):
+    """A question someone asked, labelled with the section that answers it: what the sentence
+    encoder learns from (a section's title, aliases and questions count as examples too)."""
+
+    section: str
+    text: str
+
+
 class Problem(NamedTuple):
     """One thing wrong with a knowledge file, located so an editor can jump to it."""
 
@@ -71,16 +79,19 @@ class KnowledgeError(Exception):
 class KnowledgeBase:
     """The loaded sections in file order, with look-up by id."""
 
-    __slots__ = ("_by_id", "added", "files", "sections")
+    __slots__ = ("_by_id", "added", "examples", "files", "sections")
 
     def __init__(
         self,
         sections: tuple[Section, ...],
         files: tuple[str, ...] = (),
         added: frozenset[str] = frozenset(),
+        examples: tuple[Example, ...] = (),
     ) -> None:
         self.sections = sections
         self.files = files
+        #: Labelled example questions from the files' `examples:` mappings, in file order.
+        self.examples = examples
         #: Ids of the sections a team added on top of the shipped guide: what the word list
         #: says the guide lacks, such a section may well cover.
         self.added = added

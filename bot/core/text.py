@@ -145,6 +145,7 @@ OTHER_ROLES: frozenset[str] = frozenset(
     researcher salesman salesperson scientist secretary singer soldier statistician surgeon
     tailor teacher technician therapist tutor veterinarian waiter welder writer youtuber
     influencer consultant auditor cto ceo cfo coo
+    qa sdet
     """.split()
 )
 #: Two-word job titles that name a different role even though each word is one of ours.

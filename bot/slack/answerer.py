@@ -305,7 +305,9 @@ def _run(
     from bot.slack.server import REPLY_THREADS, drain, open_store, reload_in_background
 
     configure_logging(settings.log_level, settings.secrets(), process="answers")
-    holder = KnowledgeHolder(matcher, settings.knowledge_paths, settings.cache_dir)
+    holder = KnowledgeHolder(
+        matcher, settings.knowledge_paths, settings.cache_dir, settings.encoder
+    )
     replies = ThreadPoolExecutor(REPLY_THREADS, thread_name_prefix="reply")
     stopping = threading.Event()
     try:
