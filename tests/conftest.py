@@ -9,6 +9,8 @@ from databases import new_postgres_database
 from fake_slack import FakeSlack
 from slack_harness import BotProcess, InProcessBot
 
+from bot.core.bank import VectorStore
+from bot.core.encoder import SentenceEncoder
 from bot.core.holder import KnowledgeHolder
 from bot.core.loader import load_knowledge
 from bot.core.matcher import Matcher
@@ -31,6 +33,13 @@ def kb():
 
 @pytest.fixture(scope="session")
 def matcher(kb):
+    """The matcher as shipped: the sentence encoder reading the example bank, and the words."""
+    return Matcher(kb, vectors=VectorStore(SentenceEncoder()))
+
+
+@pytest.fixture(scope="session")
+def lexical_matcher(kb):
+    """The matcher with TPM_BOT_ENCODER=off: words alone."""
     return Matcher(kb)
 
 

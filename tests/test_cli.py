@@ -42,6 +42,7 @@ def test_ask_json_has_exactly_the_documented_shape() -> None:
         "query",
         "status",
         "intent",
+        "engine",
         "section",
         "not_covered",
         "also",
@@ -66,7 +67,7 @@ def test_ask_json_has_exactly_the_documented_shape() -> None:
 
 
 def test_ask_json_suggest_and_none_have_no_section() -> None:
-    result = run_cli("ask", "--json", "-", stdin="tpm strategy\nwhat is the capital of France\n")
+    result = run_cli("ask", "--json", "-", stdin="technical\nwhat is the capital of France\n")
     suggest, none = (json.loads(line) for line in result.stdout.splitlines())
     assert suggest["status"] == "suggest" and suggest["section"] is None
     assert len(suggest["candidates"]) >= 2
@@ -114,7 +115,7 @@ def test_validate_checks_a_file_together_with_the_shipped_guide(tmp_path: Path) 
     path.write_text(TEAM_FILE, encoding="utf-8")  # related: [responsibilities], a shipped id
     result = run_cli("validate", str(path))
     assert result.returncode == 0, result.stdout
-    assert result.stdout.startswith("OK: 18 sections in 2 files")
+    assert result.stdout.startswith("OK: 18 sections in 3 files")
     alone = run_cli("validate", "--alone", str(path))
     assert alone.returncode == 1
     assert "related id 'responsibilities' does not exist" in alone.stdout
@@ -179,7 +180,7 @@ def test_environment_variable_adds_folders_of_sections(tmp_path: Path) -> None:
     env = {"TPM_BOT_KNOWLEDGE": f"{tmp_path}:"}
     result = run_cli("ask", "--json", "who is on the on-call rota", env=env)
     assert json.loads(result.stdout)["section"]["id"] == "team-oncall"
-    assert run_cli("validate", env=env).stdout.startswith("OK: 18 sections in 2 files")
+    assert run_cli("validate", env=env).stdout.startswith("OK: 18 sections in 3 files")
 
 
 def test_missing_extra_path_is_a_clear_error(tmp_path: Path) -> None:
@@ -229,7 +230,7 @@ def test_validate_checks_a_team_file_together_with_the_shipped_guide(tmp_path: P
     path.write_text(TEAM_FILE, encoding="utf-8")  # the README's example: related to a shipped id
     result = run_cli("validate", str(path))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("OK: 18 sections in 2 files")
+    assert result.stdout.startswith("OK: 18 sections in 3 files")
 
 
 def test_validate_alone_checks_only_the_given_file(tmp_path: Path) -> None:
@@ -278,14 +279,12 @@ def test_every_sub_command_is_listed_for_the_quick_parser() -> None:
 
 
 def test_in_a_conversation_a_number_picks_one_of_the_topics_offered() -> None:
-    stdin = (
-        "what skills do i need to be a tpm\nthe second one\n\nwhat skills do i need to be a tpm\n"
-    )
-    stdin += "what is the first step?\n"
+    # "technical" alone could mean the skills, the roadmap or the role: topics are offered.
+    stdin = "technical\nthe second one\n\ntechnical\nwhat is the first step?\n"
     lines = run_cli("ask", "--json", "--conversation", "-", stdin=stdin).stdout.splitlines()
     offered, chosen, again, question = (json.loads(line) for line in lines)
     assert offered["status"] == "suggest"
-    assert "2. Step 1: Build technical expertise" in offered["text"]
+    assert f"2. {offered['candidates'][1]['title']}" in offered["text"]
     assert "Reply with a number to pick one" in offered["text"]
     assert chosen["status"] == "answer"
     assert chosen["section"]["id"] == offered["candidates"][1]["id"]
@@ -294,10 +293,10 @@ def test_in_a_conversation_a_number_picks_one_of_the_topics_offered() -> None:
 
 
 def test_chat_lists_the_topics_and_picks_by_number() -> None:
-    result = run_cli("chat", stdin="what skills do i need to be a tpm\n1\ntopics\nquit\n")
+    result = run_cli("chat", stdin="technical\n1\ntopics\nquit\n")
     assert result.returncode == 0
     assert "tpm> " not in result.stdout  # no prompt for piped questions
-    assert "How to become a Technical Product Manager\n=====" in result.stdout
+    assert "Step 1: Build technical expertise\n=====" in result.stdout
     assert "salary-india                      Technical Product Manager salary in India" in (
         result.stdout
     )

@@ -16,6 +16,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -28,6 +29,12 @@ from bot.core.models import KnowledgeBase
 NEIGHBOURS = 40
 #: Similarities averaged per section.
 EVIDENCE_K = 3
+#: A question this close to one example is that example asked again ("who does a TPM work
+#: with" is a section's own question): its section's evidence is that similarity, unaveraged.
+SAME_SENTENCE = 0.97
+#: A section whose one close example stands alone (a team's new section, a rare wording) is not
+#: drowned by its further ones: its evidence is at least that example's similarity less this.
+NEAREST_DISCOUNT = 0.1
 SHIPPED_VECTORS = os.path.join(MODEL_DIR, "vectors.npz")
 
 
@@ -127,6 +134,15 @@ def write_shipped(entries: dict[str, Vectors], path: str = SHIPPED_VECTORS) -> N
     _write(path, entries)
 
 
+class Evidence(NamedTuple):
+    """What the nearest examples say about one question."""
+
+    #: (section index, mean similarity of its nearest examples), best first.
+    sections: list[tuple[int, float]]
+    #: Similarity of the one nearest example: how familiar the wording is.
+    nearest: float
+
+
 class ExampleBank:
     """The labelled examples as a matrix, ready for nearest-neighbour look-ups."""
 
@@ -142,11 +158,14 @@ class ExampleBank:
         store.save(sentence_key(s) for s in sentences)
         return bank
 
-    def evidence(self, vector: Vectors) -> list[tuple[int, float]]:
-        """Sections by the encoder's evidence for them, best first: (section index, 0-1)."""
+    def evidence(self, vector: Vectors) -> Evidence:
+        """Sections by the encoder's evidence for them, best first (section index, 0-1), and
+        the similarity of the single nearest example."""
         if not len(self.labels):
-            return []
-        similarity = self.vectors @ vector
+            return Evidence([], 0.0)
+        # einsum rather than `@`: a matrix-vector product this small gains nothing from BLAS's
+        # threads, which only fight the listener threads (and each other) for the cores.
+        similarity = np.einsum("ij,j->i", self.vectors, vector)
         take = min(NEIGHBOURS, len(similarity))
         nearest = np.argpartition(-similarity, take - 1)[:take]
         nearest = nearest[np.argsort(-similarity[nearest])]
@@ -159,8 +178,15 @@ class ExampleBank:
         # similarity seen, a fair floor for what lies further out.
         floor = float(similarity[nearest[-1]])
         evidence = [
-            (section, (sum(s) + floor * (EVIDENCE_K - len(s))) / EVIDENCE_K)
+            (
+                section,
+                s[0]
+                if s[0] >= SAME_SENTENCE
+                else max(
+                    (sum(s) + floor * (EVIDENCE_K - len(s))) / EVIDENCE_K, s[0] - NEAREST_DISCOUNT
+                ),
+            )
             for section, s in found.items()
         ]
         evidence.sort(key=lambda pair: pair[1], reverse=True)
-        return evidence
+        return Evidence(evidence, float(similarity[nearest[0]]))

@@ -78,9 +78,9 @@ def load_matcher(extra: Sequence[str], cache_dir: str = "", encoder: bool = True
     vectors = None
     if encoder:
         from bot.core.bank import VectorStore
-        from bot.core.encoder import SentenceEncoder
+        from bot.core.encoder import shared_encoder
 
-        vectors = VectorStore(SentenceEncoder(), cache_dir)
+        vectors = VectorStore(shared_encoder(), cache_dir)
     matcher = Matcher(load_knowledge(list(extra)), vectors=vectors)
     if key is not None and target is not None:
         _store(target, key, matcher)

@@ -25,9 +25,14 @@ class Calibration(NamedTuple):
     confident_margin: float
     #: Below `answer`, from this score the nearest sections are offered ("did you mean").
     suggest: float
+    #: Encoder evidence (cosine, 0-1) from which a question counts as familiar wording: as close
+    #: to a labelled example as the bank's examples are to each other. Words the guide never
+    #: uses then no longer make it look off-topic.
+    familiar: float = 1.01
 
 
 def load_calibration(path: str = CALIBRATION_PATH) -> Calibration:
     with open(path, encoding="utf-8") as handle:
         values = json.load(handle)
-    return Calibration(**{name: float(values[name]) for name in Calibration._fields})
+    fields = [name for name in Calibration._fields if name in values]
+    return Calibration(**{name: float(values[name]) for name in fields})

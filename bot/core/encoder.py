@@ -122,3 +122,17 @@ def _clip(ids: list[int]) -> list[int]:
     room = MAX_TOKENS - 2
     head = room // 3
     return [ids[0], *inner[:head], *inner[len(inner) - (room - head) :], ids[-1]]
+
+
+_SHARED: dict[str, SentenceEncoder] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_encoder(model_dir: str = MODEL_DIR) -> SentenceEncoder:
+    """The process's one encoder for a model: every reload's matcher reuses its session rather
+    than loading the model again."""
+    with _SHARED_LOCK:
+        encoder = _SHARED.get(model_dir)
+        if encoder is None:
+            encoder = _SHARED[model_dir] = SentenceEncoder(model_dir)
+        return encoder

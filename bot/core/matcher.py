@@ -22,6 +22,10 @@ How a question is scored against a section (all of it prepared once, at load tim
 * **fuzzy**: rapidfuzz's token_sort_ratio against the same phrases. It forgives word order and
   leftover spelling noise.
 
+With the sentence encoder on (the default), each section's score is one blend of that lexical
+score and the encoder's evidence from the nearest labelled examples (bot/core/bank.py), with the
+weight and thresholds tools/calibrate.py derived (bot/core/calibration.json).
+
 The decision uses the top score and its margin over the runner-up, then the word list's "gaps":
 a question asking for something the guide lacks (pay abroad, a duration, a cost, a company or city
 the guide never names) gets `partial`, naming what is missing (`not_covered`) and pointing at the
@@ -48,7 +52,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from rapidfuzz import fuzz, process
 
 from bot.core import text as tx
-from bot.core.bank import ExampleBank, VectorStore
+from bot.core.bank import Evidence, ExampleBank, VectorStore
 from bot.core.calibration import Calibration, load_calibration
 from bot.core.markup import clean_slack_text
 from bot.core.models import KnowledgeBase, Section
@@ -68,10 +72,15 @@ MAX_QUERY_WORDS = 60
 #: Sentences whose vectors are remembered (a follow-up or a two-part question reads its parts
 #: again while being decided).
 SENTENCES_REMEMBERED = 256
+#: How far (cosine) the encoder's reading of a whole message must favour a section that neither
+#: part answers before a two-part split is taken back.
+SPLIT_DOUBT = 0.08
 #: How many candidates a result reports.
 MAX_CANDIDATES = 5
 #: How many sections get the full (phrase and fuzzy) score after the cheap coverage pass.
 SHORTLIST = 16
+#: ... plus this many of the encoder's best sections that the words alone did not shortlist.
+SEMANTIC_SHORTLIST = 5
 #: Decisions kept for questions asked again word for word (suggested prompts, "/tpm salary", a
 #: popular question in a busy channel): a repeat costs a dictionary lookup, not a reading.
 RECENT_QUESTIONS = 1024
@@ -91,7 +100,7 @@ GENERIC_IDF = 0.8
 SUGGEST_SCORE = 40.0
 #: The lexical matcher's thresholds, in the encoder's calibrated form.
 _LEXICAL = Calibration(
-    0.0, ANSWER_SCORE, ANSWER_MARGIN, CONFIDENT_SCORE, CONFIDENT_MARGIN, SUGGEST_SCORE
+    0.0, ANSWER_SCORE, ANSWER_MARGIN, CONFIDENT_SCORE, CONFIDENT_MARGIN, SUGGEST_SCORE, 1.01
 )
 #: Points for a section whose own phrases ask what the question asks (pay, level, ...), times
 #: the share of its phrases that do.
@@ -131,6 +140,16 @@ DECLINE, PROGRAM = -1, -2
 FOLLOW_UP_MAX_TERMS = 3
 
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+\b")
+#: A step named by its number: "step 2", "step #3", "the first step", "pehla step".
+_ORDINALS = {
+    "first": 1, "1st": 1, "pehla": 1, "pehli": 1,
+    "second": 2, "2nd": 2, "dusra": 2, "doosra": 2, "dusri": 2,
+    "third": 3, "3rd": 3, "teesra": 3, "tisra": 3, "teesri": 3,
+}  # fmt: skip
+_STEP_NUMBER = re.compile(
+    r"\bstep\s*(?:no\.?\s*|#\s*)?(\d)\b|\b(" + "|".join(_ORDINALS) + r")\s+step\b"
+)
+_TITLE_STEP = re.compile(r"step\s+(\d)\b")
 #: A word right after "in", "at", "from" or "based in" names a place or company as surely as a
 #: capital letter does: "salary in berlin" asks what "salary in Berlin" asks.
 _AFTER_PLACE_WORD = re.compile(r"\b(?:in|at|from|near)\s+([a-z][a-z]+)\b")
@@ -328,12 +347,19 @@ class _Prepared:
 
 
 class _Clause:
-    __slots__ = ("background", "names", "words")
+    __slots__ = ("asked", "background", "names", "words")
 
-    def __init__(self, words: list[str], background: bool, names: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        words: list[str],
+        background: bool,
+        names: tuple[str, ...] = (),
+        asked: bool = False,
+    ) -> None:
         self.words = words  # canonical words, spelling repaired
         self.background = background
         self.names = names  # proper names the guide never uses ("Flipkart", "Pune")
+        self.asked = asked  # ends with "?" or opens with a question word
 
 
 class _Decision:
@@ -443,7 +469,7 @@ class Matcher:
         this process."""
         state = self.__dict__.copy()
         state.pop("_recent", None)
-        state.pop("_vector", None)
+        state.pop("_evidence", None)
         return state
 
     def _start_remembering(self) -> None:
@@ -458,13 +484,15 @@ class Matcher:
             assert matcher is not None
             return matcher._match_cleaned(cleaned, history)
 
-        def embed(sentence: str) -> Any:
+        def evidence(sentence: str) -> Evidence:
             matcher = this()
             assert matcher is not None and matcher._encoder is not None
-            return matcher._encoder.encode([sentence])[0]
+            assert matcher._bank is not None
+            return matcher._bank.evidence(matcher._encoder.encode([sentence])[0])
 
         self._recent = functools.lru_cache(maxsize=RECENT_QUESTIONS)(decide)
-        self._vector = functools.lru_cache(maxsize=SENTENCES_REMEMBERED)(embed)
+        #: The encoder's evidence per section for a sentence, best first.
+        self._evidence = functools.lru_cache(maxsize=SENTENCES_REMEMBERED)(evidence)
 
     def _build(self, kb: KnowledgeBase, lexicon: dict[str, Any] | None) -> None:
         self.kb = kb
@@ -535,6 +563,11 @@ class Matcher:
         # The knowledge base's `next` order, both ways, for "and after that?" / "before that?".
         self._after = {i: self._index_of[s.next] for i, s in enumerate(sections) if s.next}
         self._before = {n: i for i, n in self._after.items()}
+        self._step_numbers = {
+            i: found.group(1)
+            for i, s in enumerate(sections)
+            if (found := _TITLE_STEP.match(s.title.lower()))
+        }
 
     # -- build ------------------------------------------------------------------------------
 
@@ -709,9 +742,9 @@ class Matcher:
             padded = f" {' '.join(tx.plain_words(piece))} "
             asked = piece.rstrip().endswith("?")
             background = not asked and padded.startswith(self._lexicon.background)
-            clauses.append(_Clause(words, background, self._proper_names(piece)))
             opening = [w for w in words[:3] if w not in _PART_JOINERS][:1]
             marks.append(asked or bool(opening and opening[0] in _QUESTION_START))
+            clauses.append(_Clause(words, background, self._proper_names(piece), marks[-1]))
         leans = any(
             m and _FOLLOW_UP_REFERENCES.intersection(c.words)
             for c, m in zip(clauses, marks, strict=True)
@@ -723,13 +756,13 @@ class Matcher:
             # A comparison named before the question is its topic, not a story ("principal TPM
             # vs senior TPM - what's the difference?").
             clauses = [
-                _Clause(c.words, c.background or not (m or "compare" in c.words), c.names)
+                _Clause(c.words, c.background or not (m or "compare" in c.words), c.names, m)
                 for c, m in zip(clauses, marks, strict=True)
             ]
         if not any(self._asks_something(c.words) for c in clauses if not c.background):
             # Nothing is asked outside the background ("i'd like to become a TPM. how would you
             # suggest i go about it?"): the background is the question.
-            clauses = [_Clause(c.words, False, c.names) for c in clauses]
+            clauses = [_Clause(c.words, False, c.names, c.asked) for c in clauses]
         return clauses
 
     def _within_budget(self, cleaned: str) -> list[tuple[str, list[str]]]:
@@ -1018,13 +1051,13 @@ class Matcher:
         if not query.terms:
             return []
         lexical = {i: self._score(i, query) for i in self._shortlist(query)}
-        if self._bank is None or self._calibration is None:
+        if self._bank is None or self._calibration is None or not query.sentence:
             scored = [(i, round(score, 2)) for i, score in lexical.items()]
         else:
-            evidence = self._bank.evidence(self._vector(query.sentence))[:SHORTLIST]
+            evidence = self._evidence(query.sentence).sections
             semantic = dict(evidence)
             floor = evidence[-1][1] if evidence else 0.0
-            for index in semantic:
+            for index, _ in evidence[:SEMANTIC_SHORTLIST]:
                 if index not in lexical:
                     lexical[index] = self._score(index, query)
             weight = self._calibration.encoder_weight
@@ -1067,6 +1100,8 @@ class Matcher:
                 if two_part is not None:
                     return two_part
         _, step = self._step(clauses, None)
+        if step is None and not self._query(clauses).names_other_role:
+            step = self._numbered_step(cleaned)  # not a pilot's first step
         if step is not None:
             # "what's above senior TPM?" names a level and asks for the one after it.
             ranked = self._rank(self._query(clauses))
@@ -1086,11 +1121,23 @@ class Matcher:
     ) -> MatchResult | None:
         """Both answers when the parts are answered by different sections, else None."""
         role = [tx.ROLE_TERM] if self._names_role(clauses) else []
-        decisions = [self._decide(self._query(part, role)) for part in parts]
+        # Each part is read by its words alone: the encoder, given a part's bare words, was
+        # measured to pick worse than the words do (tools/calibrate.py's questions).
+        decisions = [self._decide(self._query(part, role)._replace(sentence="")) for part in parts]
         answered = [d for d in decisions if d.status in ("answer", "partial")]
         sections = list(dict.fromkeys(d.ranked[0][0] for d in answered))
         if len(sections) < 2:
             return None
+        if self._calibration is not None:
+            # The whole message, read by the encoder, is plainly about a third section: the
+            # split was at an "and" inside one question ("dealing with designers and marketing
+            # folks vs just the dev team?"), not between two.
+            whole = self._evidence(cleaned)
+            if whole.sections and whole.nearest >= self._calibration.familiar:
+                top, top_evidence = whole.sections[0]
+                parts_best = max((e for i, e in whole.sections if i in sections), default=0.0)
+                if top not in sections and top_evidence - parts_best >= SPLIT_DOUBT:
+                    return None
         also = tuple(self.kb.sections[i] for i in sections[1:])
         first = answered[0]
         lacking = next((d for d in answered if d.status == "partial"), None)
@@ -1109,13 +1156,18 @@ class Matcher:
         """Two questions without a question word between them ("salary and levels?", "what do
         TPMs do and earn"): split at an "and" or a comma when each side asks something
         different."""
-        pieces = [c.words for c in clauses if not c.background]
+        own = [c for c in clauses if not c.background]
+        pieces = [c.words for c in own]
         words = [w for piece in pieces for w in piece]
-        bounds = {sum(len(p) for p in pieces[: n + 1]) for n in range(len(pieces) - 1)}
+        ends = [sum(len(p) for p in pieces[: n + 1]) for n in range(len(pieces))]
+        bounds = set(ends[:-1])
         bounds.update(i for i, w in enumerate(words) if w == "and")
         for at in sorted(bounds):
             left, right = words[:at], words[at + 1 if words[at : at + 1] == ["and"] else at :]
             left_asks, right_asks = self._asked(left), self._asked(right)
+            story = not any(c.asked for c, end in zip(own, ends, strict=True) if end <= at)
+            if story and _FOLLOW_UP_REFERENCES.intersection(right):
+                continue  # a story, then a question about it ("...what would it take?")
             if left_asks and right_asks and not left_asks & right_asks:
                 return [[_Clause(left, False)], [_Clause(right, False)]]
         return []
@@ -1228,7 +1280,11 @@ class Matcher:
         if not ranked:
             return "none"
         top = ranked[0][1]
-        if not query.names_role and query.unknown_share >= MAX_UNKNOWN_SHARE_WITHOUT_ROLE:
+        if (
+            not query.names_role
+            and query.unknown_share >= MAX_UNKNOWN_SHARE_WITHOUT_ROLE
+            and not self._familiar(query)
+        ):
             # No mention of the role and much of the question is words the guide never uses:
             # it is about something else that happens to share a word with the guide.
             return "none"
@@ -1243,7 +1299,8 @@ class Matcher:
             # ("become", "salary") says enough.
             return "suggest" if top >= SUGGEST_SCORE else "none"
         margin = top - ranked[1][1] if len(ranked) > 1 else top
-        limits = self._calibration or _LEXICAL
+        # A reading without a sentence (a follow-up's fragment) was scored by its words alone.
+        limits = (self._calibration if query.sentence else None) or _LEXICAL
         if top >= limits.answer and (
             margin >= limits.margin
             or (top >= limits.confident and margin >= limits.confident_margin)
@@ -1253,12 +1310,32 @@ class Matcher:
             return "suggest"
         return "none"
 
+    def _numbered_step(self, cleaned: str) -> int | None:
+        """The section a question names by its number in a sequence ("what's step 2?", "the
+        first step to become a TPM"): the one whose title starts "Step 2" (knowledge data, so a
+        team's own numbered steps work the same), when exactly one does."""
+        found = _STEP_NUMBER.search(cleaned.lower())
+        if found is None:
+            return None
+        number = found.group(1) or str(_ORDINALS[found.group(2)])
+        matches = [i for i, n in self._step_numbers.items() if n == number]
+        return matches[0] if len(matches) == 1 else None
+
+    def _familiar(self, query: _Query) -> bool:
+        """Whether the question is as close to its nearest example as examples are to each other:
+        then words the guide never uses are the asker's wording, not a sign of another topic
+        ("who holds the beeper this sprint?" next to a team's "who has the pager this week")."""
+        if self._calibration is None or not query.sentence:
+            return False
+        return self._evidence(query.sentence).nearest >= self._calibration.familiar
+
     # -- two-part questions and follow-ups --------------------------------------------------
 
     def _parts(self, clauses: Sequence[_Clause]) -> list[list[_Clause]]:
         """The message split into separate questions: at a joiner ("and", "aur", "also")
         followed by a question word, and between clauses that each start a question."""
         parts: list[list[_Clause]] = [[]]
+        asking = False  # whether the part being read holds a question, not only a story
         for clause in clauses:
             if clause.background:
                 continue
@@ -1284,10 +1361,15 @@ class Matcher:
             leans = bool(_FOLLOW_UP_REFERENCES.intersection(words)) and set(
                 self._text.terms(words)
             ) <= self._lexicon.requests | {tx.ROLE_TERM}
-            if starts_question and parts[-1] and not leans:
+            # "Data analyst for 5 years here. What would it take to get there?": a question that
+            # points back ("there", "it") at a story before it asks about that story.
+            about_story = not asking and bool(_FOLLOW_UP_REFERENCES.intersection(words))
+            if starts_question and parts[-1] and not leans and not about_story:
                 parts.append([])
+                asking = False
             if current:
                 parts[-1].append(_Clause(current, False))
+            asking = asking or clause.asked
         return [p for p in parts if self._asks_something([w for c in p for w in c.words])]
 
     def _asks_something(self, words: list[str]) -> bool:
@@ -1337,7 +1419,9 @@ class Matcher:
 
     def _follow_up(self, clauses: Sequence[_Clause], previous: int) -> _Decision:
         """Read a follow-up with the previous answer's topic and what it asked."""
-        own = self._query(clauses)
+        # A fragment ("and for directors?") says little to the encoder on its own: its words and
+        # the conversation decide.
+        own = self._query(clauses)._replace(sentence="")
         own_ranked = self._rank(own)
         base, following = self._step(clauses, previous)
         if following is not None:
@@ -1360,7 +1444,7 @@ class Matcher:
         inherited = frozenset(
             name for name, share in self._prepare(previous).aspects.items() if share >= 0.3
         )
-        context = self._query(clauses, self._title_terms[previous], inherited)
+        context = self._query(clauses, self._title_terms[previous], inherited)._replace(sentence="")
         # What the earlier answer was about counts for the gaps too: "how much do they earn?"
         # after the senior level asks for senior pay.
         title = self._text.split_words(self.kb.sections[previous].title)
