@@ -237,7 +237,8 @@ def report_engines(kb: KnowledgeBase, frozen: bool = False) -> None:
         latencies = []
         for question in questions:
             matcher._recent.cache_clear()
-            matcher._vector.cache_clear()
+            if hasattr(matcher, "_evidence"):
+                matcher._evidence.cache_clear()
             start = time.perf_counter()
             matcher.match(question)
             latencies.append(time.perf_counter() - start)

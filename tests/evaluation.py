@@ -22,6 +22,14 @@ Two sets, kept apart on purpose:
   the question buried after the asker's story; 0.794 in-domain (135/170) when it came.
 * data/frozen_questions.yaml: written blind from the guide alone by someone who never saw the
   knowledge base or the code. Never tuned on: only its aggregate figures are looked at.
+* data/frozen_questions_2.yaml ("frozen 2") and data/dev_questions_10.yaml ("dev 10"): written
+  blind in session 7 by two writers who saw only the guide and the section list, one list of
+  questions each (`blind_cases`). Frozen 2 is never tuned on; dev 10 calibrates the encoder's
+  blend and thresholds (tools/calibrate.py) and stays out of the bank while it does.
+
+Since the answer engine learns from examples, the in-domain questions of dev 1 to 9 are its
+training data (knowledge/examples.yaml): their in-domain figures now measure recall of the bank,
+not generalisation. Their other kinds never joined the bank and still measure the rules.
 
 A question "passes" by kind: in-domain (and follow-up) when the answer's or partial answer's
 section is the expected one (and, where the label says so, the answer is partial); unanswerable when declined (`none` or `suggest`: no confident answer)

@@ -29,6 +29,11 @@ class Calibration(NamedTuple):
     #: to a labelled example as the bank's examples are to each other. Words the guide never
     #: uses then no longer make it look off-topic.
     familiar: float = 1.01
+    #: How much words the guide never uses count against a confident answer: each score is
+    #: multiplied by (1 - unknown_penalty x their share of the question's weight). The encoder
+    #: cannot tell that a question asks for something the guide lacks ("do TPMs get health
+    #: insurance?" sits close to pay questions); those words can.
+    unknown_penalty: float = 0.0
 
 
 def load_calibration(path: str = CALIBRATION_PATH) -> Calibration:

@@ -271,9 +271,17 @@ class _FileReader:
         line = node_or_line if isinstance(node_or_line, int) else _line(node_or_line)
         self.problems.append(Problem(self.path, line, message))
 
-    def mapping(self, node: yaml.Node, what: str, known: Sequence[str]) -> dict[str, yaml.Node]:
+    def mapping(
+        self,
+        node: yaml.Node,
+        what: str,
+        known: Sequence[str] | None,
+        shape: str = "'key: value' lines",
+    ) -> dict[str, yaml.Node]:
+        """The mapping's values by key, each key once; `known` None takes any key (section ids
+        under `examples:`)."""
         if not isinstance(node, yaml.MappingNode):
-            self.problem(node, f"{what} must be a mapping of 'key: value' lines")
+            self.problem(node, f"{what} must be a mapping of {shape}")
             return {}
         result: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
@@ -282,7 +290,7 @@ class _FileReader:
                 self.problem(key_node, f"{what} has a key that is not plain text")
             elif key in result:
                 self.problem(key_node, f"duplicate key '{key}' in {what}")
-            elif key not in known:
+            elif known is not None and key not in known:
                 close = get_close_matches(key, known, n=1)
                 hint = (
                     f"; did you mean '{close[0]}'?"
@@ -344,7 +352,8 @@ class _FileReader:
     def examples(self, node: yaml.Node) -> list[_ExampleDraft]:
         """`examples:` maps section ids to lists of questions that section answers."""
         found: list[_ExampleDraft] = []
-        for section_id, questions in self.mapping_any(node, "'examples'").items():
+        examples = self.mapping(node, "'examples'", None, "'section-id:' to lists of questions")
+        for section_id, questions in examples.items():
             if not _ID.match(section_id):
                 self.problem(questions, f"examples key '{section_id}' must be a section id")
                 continue
@@ -359,22 +368,6 @@ class _FileReader:
                 else:
                     found.append(_ExampleDraft(Example(section_id, value), self.path, line))
         return found
-
-    def mapping_any(self, node: yaml.Node, what: str) -> dict[str, yaml.Node]:
-        """A mapping whose keys are the editor's own (section ids), each once."""
-        if not isinstance(node, yaml.MappingNode):
-            self.problem(node, f"{what} must be a mapping of 'section-id:' to a list of questions")
-            return {}
-        result: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, str):
-                self.problem(key_node, f"{what} has a key that is not plain text")
-            elif key in result:
-                self.problem(key_node, f"duplicate key '{key}' in {what}; merge the two lists")
-            else:
-                result[key] = value_node
-        return result
 
     def guide(self, node: yaml.Node) -> GuideInfo:
         fields = self.mapping(node, "'guide'", _GUIDE_FIELDS)

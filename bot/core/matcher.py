@@ -100,7 +100,7 @@ GENERIC_IDF = 0.8
 SUGGEST_SCORE = 40.0
 #: The lexical matcher's thresholds, in the encoder's calibrated form.
 _LEXICAL = Calibration(
-    0.0, ANSWER_SCORE, ANSWER_MARGIN, CONFIDENT_SCORE, CONFIDENT_MARGIN, SUGGEST_SCORE, 1.01
+    0.0, ANSWER_SCORE, ANSWER_MARGIN, CONFIDENT_SCORE, CONFIDENT_MARGIN, SUGGEST_SCORE, 1.01, 0.0
 )
 #: Points for a section whose own phrases ask what the question asks (pay, level, ...), times
 #: the share of its phrases that do.
@@ -1061,8 +1061,18 @@ class Matcher:
                 if index not in lexical:
                     lexical[index] = self._score(index, query)
             weight = self._calibration.encoder_weight
+            # Words the guide never uses count against an answer, unless the wording is as close
+            # to an example as examples are to each other: then they are how people ask it.
+            doubt = 1.0
+            if self._evidence(query.sentence).nearest < self._calibration.familiar:
+                doubt -= self._calibration.unknown_penalty * query.unknown_share
             scored = [
-                (i, round((1 - weight) * score + weight * 100 * semantic.get(i, floor), 2))
+                (
+                    i,
+                    round(
+                        doubt * ((1 - weight) * score + weight * 100 * semantic.get(i, floor)), 2
+                    ),
+                )
                 for i, score in lexical.items()
             ]
         scored.sort(key=lambda pair: pair[1], reverse=True)
