@@ -12,6 +12,7 @@ edited team file re-embeds only the sentences it changed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -73,10 +74,9 @@ class VectorStore:
         if cache_dir:
             tag = sentence_key(encoder.identity)
             self.cache_path = os.path.join(cache_dir, f"vectors-{tag}.npz")
-        self.known: dict[str, Vectors] = {}
+        self.known: dict[str, Vectors] = dict(_shipped())
         self._changed = False
-        for path in (SHIPPED_VECTORS, self.cache_path):
-            self.known.update(_read(path))
+        self.known.update(_read(self.cache_path))
 
     def vectors(self, sentences: Sequence[str]) -> Vectors:
         """A row per sentence; only sentences never seen before are encoded."""
@@ -97,9 +97,17 @@ class VectorStore:
         if not self.cache_path or not self._changed:
             return
         wanted = set(keep)
-        shipped = set(_read(SHIPPED_VECTORS))
+        shipped = _shipped()
         entries = {k: v for k, v in self.known.items() if k in wanted and k not in shipped}
         _write(self.cache_path, entries)
+
+
+@functools.cache
+def _shipped() -> dict[str, Vectors]:
+    """The package's own vectors, read once per process: every reload would otherwise read and
+    allocate them again (tools/calibrate.py replaces the file; a running process keeps its
+    copy, which is still right for every sentence it covers, since keys are content hashes)."""
+    return _read(SHIPPED_VECTORS)
 
 
 def _read(path: str) -> dict[str, Vectors]:

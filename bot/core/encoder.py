@@ -45,12 +45,10 @@ class SentenceEncoder:
         self._tokenizer: Any = None
         self._lock = threading.Lock()
 
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickled (in the start-up cache) without the runtime session, reloaded on first use."""
-        return {"model_dir": self.model_dir, "threads": self.threads}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["model_dir"], state["threads"])  # type: ignore[misc]
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        """Pickled (in the start-up cache) as a reference to the process's shared encoder, so
+        a matcher read from the cache loads no second copy of the model."""
+        return shared_encoder, (self.model_dir,)
 
     @property
     def identity(self) -> str:

@@ -8,9 +8,12 @@ serving until the files are fixed.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import logging
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from bot.core.cache import knowledge_stamp, load_matcher
 from bot.core.matcher import Matcher
@@ -20,6 +23,21 @@ log = logging.getLogger("tpm_bot")
 
 #: Seconds between checks of the knowledge files' sizes and modification times.
 WATCH_INTERVAL = 1.0
+
+
+def release_freed_memory() -> None:
+    """Give the old knowledge's memory back to the system after a reload.
+
+    A reload runs on a thread of its own, and glibc keeps what each thread's arena freed: 30
+    reloads grew `serve` by 60 MB that no object held. Collecting, then trimming the heap,
+    keeps the process at its first size. A no-op where there is no glibc.
+    """
+    gc.collect()
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 class KnowledgeHolder:
@@ -40,6 +58,7 @@ class KnowledgeHolder:
         self.cache_dir = cache_dir
         self._stamp = knowledge_stamp(self.paths)
         self._lock = threading.Lock()
+        self._reloader: ThreadPoolExecutor | None = None
 
     @classmethod
     def load(
@@ -68,12 +87,25 @@ class KnowledgeHolder:
                 return False
             self.matcher = matcher
             self._stamp = stamp
+            release_freed_memory()
             log.info(
                 "kind=reload reason=%s decision=loaded sections=%d",
                 reason,
                 len(matcher.kb.sections),
             )
             return True
+
+    def reload_soon(self, reason: str) -> None:
+        """Reload on the holder's one reload thread, off the caller's (a signal handler's).
+
+        Always the same thread: glibc gives each new thread's allocations an arena of their
+        own and keeps what it frees, so a fresh thread per reload grew `serve` by about 50 MB
+        over 30 reloads before levelling off; one thread reuses one arena.
+        """
+        with self._lock:
+            if self._reloader is None:
+                self._reloader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reload")
+        self._reloader.submit(self.reload, reason)
 
     def reload_if_changed(self) -> bool | None:
         """Reload if a knowledge file changed since the last load; None if nothing changed."""

@@ -50,7 +50,7 @@ def drain(replies: ThreadPoolExecutor) -> None:
 
 def reload_in_background(holder: KnowledgeHolder) -> None:
     """SIGHUP: reload off the signal handler, so serving and SIGTERM are never held up."""
-    threading.Thread(target=holder.reload, args=("sighup",), name="reload", daemon=True).start()
+    holder.reload_soon("sighup")
 
 
 def _started(mode: str, settings: Settings, holder: KnowledgeHolder, where: str) -> None:
