@@ -341,3 +341,19 @@ def test_the_blind_sets_are_well_formed() -> None:
         assert kinds == {"in_domain", "unanswerable", "off_topic"}, name
         assert len(data["questions"]) >= 150
     assert len(blind_cases("frozen 2")) + len(blind_cases("dev 10")) >= 300
+
+
+def test_a_large_bank_finds_the_same_nearest_section_through_its_section_means() -> None:
+    from bot.core.bank import LARGE_BANK, ExampleBank
+
+    rng = np.random.default_rng(7)
+    sections = 5_000
+    count = LARGE_BANK + 5_000
+    vectors = rng.standard_normal((count, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    labels = rng.integers(0, sections, count)
+    bank = ExampleBank(vectors, labels.tolist(), sections)
+    assert bank._centroids is not None  # the two-step search is in use
+    for row in (0, 1234, count - 1):
+        found = bank.evidence(vectors[row])
+        assert found.sections[0][0] == labels[row] and found.nearest > 0.99

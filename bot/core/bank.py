@@ -17,7 +17,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -37,6 +37,10 @@ SAME_SENTENCE = 0.97
 #: drowned by its further ones: its evidence is at least that example's similarity less this.
 NEAREST_DISCOUNT = 0.1
 SHIPPED_VECTORS = os.path.join(MODEL_DIR, "vectors.npz")
+#: Above this many examples, a question is compared with the examples of the
+#: PREFILTER_SECTIONS sections whose mean example is nearest, not with all of them.
+LARGE_BANK = 20_000
+PREFILTER_SECTIONS = 200
 
 
 def sentence_key(sentence: str) -> str:
@@ -158,6 +162,17 @@ class ExampleBank:
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.labels = np.asarray(labels, dtype=np.int32)
         self.sections = sections
+        self._centroids: Vectors | None = None
+        if len(self.labels) > LARGE_BANK:
+            # A large bank is searched in two steps: the sections whose mean example is
+            # nearest, then those sections' own examples, so a question reads a few thousand
+            # rows rather than every example of 10,000 sections.
+            self._order = np.argsort(self.labels, kind="stable")
+            self._starts = np.searchsorted(self.labels[self._order], np.arange(sections + 1))
+            sums = np.zeros((sections, self.vectors.shape[1]), dtype=np.float32)
+            np.add.at(sums, self.labels, self.vectors)
+            norms = np.linalg.norm(sums, axis=1, keepdims=True)
+            self._centroids = sums / np.maximum(norms, 1e-9)
 
     @classmethod
     def build(cls, kb: KnowledgeBase, store: VectorStore) -> ExampleBank:
@@ -173,13 +188,16 @@ class ExampleBank:
             return Evidence([], 0.0)
         # einsum rather than `@`: a matrix-vector product this small gains nothing from BLAS's
         # threads, which only fight the listener threads (and each other) for the cores.
-        similarity = np.einsum("ij,j->i", self.vectors, vector)
+        rows, labels = self._candidates(vector)
+        similarity = np.einsum(
+            "ij,j->i", self.vectors if rows is None else self.vectors[rows], vector
+        )
         take = min(NEIGHBOURS, len(similarity))
         nearest = np.argpartition(-similarity, take - 1)[:take]
         nearest = nearest[np.argsort(-similarity[nearest])]
         found: dict[int, list[float]] = {}
         for n in nearest.tolist():
-            scores = found.setdefault(int(self.labels[n]), [])
+            scores = found.setdefault(int(labels[n]), [])
             if len(scores) < EVIDENCE_K:
                 scores.append(float(similarity[n]))
         # A section with fewer than K neighbours here counts its missing ones at the last
@@ -198,3 +216,15 @@ class ExampleBank:
         ]
         evidence.sort(key=lambda pair: pair[1], reverse=True)
         return Evidence(evidence, float(similarity[nearest[0]]))
+
+    def _candidates(self, vector: Vectors) -> tuple[Any, Any]:
+        """The rows worth comparing (None: all of them) and their section labels."""
+        if self._centroids is None:
+            return None, self.labels
+        closeness = np.einsum("ij,j->i", self._centroids, vector)
+        take = min(PREFILTER_SECTIONS, len(closeness))
+        sections = np.argpartition(-closeness, take - 1)[:take]
+        rows = np.concatenate(
+            [self._order[self._starts[n] : self._starts[n + 1]] for n in sections.tolist()]
+        )
+        return rows, self.labels[rows]
