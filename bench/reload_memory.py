@@ -3,7 +3,7 @@
     python bench/reload_memory.py            # 30 reloads, encoder on
     python bench/reload_memory.py --reloads 50 --encoder off
 
-Starts the fake Slack Web API and `tpm-bot serve`, asks one question so every part is warm,
+Starts the fake Slack Web API and `tpm-bot serve` (the model loads with the first question),
 then sends SIGHUP N times, waiting for each reload to finish, and prints the resident memory
 (VmRSS, serving and answering processes summed) at start, after the first reload and at the end.
 Each reload builds a whole new matcher; memory that keeps growing means an old one is kept.
