@@ -541,7 +541,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
-    first = arguments[0] if arguments else None
+    if not arguments:
+        # `tpm-bot` alone: what it can do, not a usage error.
+        build_parser(None).print_help()
+        return 0
+    first = arguments[0]
     quick = first in COMMANDS and not {"-h", "--help"} & set(arguments)
     args = build_parser(first if quick else None).parse_args(arguments)
     settings = load_settings(

@@ -9,6 +9,7 @@ one run per mistake. Only the standard library is imported: `tpm-bot ask` loads 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -35,6 +36,10 @@ DEFAULT_RETENTION_DAYS = 30
 #: The SQLAlchemy driver shipped for PostgreSQL (psycopg 3).
 POSTGRES_DRIVER = "postgresql+psycopg"
 _TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+#: What .env.example holds until an admin pastes real values ("xoxb-your-bot-token"): copied as
+#: it is, it would only fail later, at Slack, as "cannot reach Slack's Web API".
+_PLACEHOLDER = re.compile(r"(^|[-_])your[-_]", re.IGNORECASE)
 
 
 #: TPM_BOT_ENCODER's spellings: on (the default) or off.
@@ -159,6 +164,8 @@ def _credential_problem(name: str, value: str) -> str:
     prefix, where = SLACK_CREDENTIALS[name]
     if not value:
         return f"{name} is not set; get it from {where}"
+    if _PLACEHOLDER.search(value):
+        return f"{name} is still the placeholder from .env.example; get it from {where}"
     if prefix and not value.startswith(prefix):
         return f"{name} must start with '{prefix}'; get it from {where}"
     return ""
@@ -286,6 +293,17 @@ def load_settings(
             f"name > About > Channel ID), not {help_channel!r}"
         )
         help_channel = ""
+
+    def flag(name: str, default: str) -> bool:
+        """A yes/no setting; anything but 1/0, true/false, yes/no or on/off is reported."""
+        raw = get(name, default).lower() or default
+        if raw not in _TRUE + _FALSE:
+            problems.append(f"{name} must be 1 or 0 (or on/off, true/false, yes/no), not {raw!r}")
+            return default in _TRUE
+        return raw in _TRUE
+
+    reload_on_change = flag("TPM_BOT_RELOAD", "0")
+    answer_process = flag("TPM_BOT_ANSWER_PROCESS", "1")
     knowledge = [p for p in get(KNOWLEDGE_ENV).split(":") if p.strip()]
     raw_encoder = get("TPM_BOT_ENCODER", "on").lower() or "on"
     if raw_encoder not in ENCODER_CHOICES:
@@ -322,8 +340,8 @@ def load_settings(
         cache_dir=get("TPM_BOT_CACHE_DIR") or default_cache_dir(env),
         encoder=ENCODER_CHOICES[raw_encoder],
         log_level=level,
-        reload_on_change=get("TPM_BOT_RELOAD").lower() in _TRUE,
-        answer_process=get("TPM_BOT_ANSWER_PROCESS", "1").lower() in _TRUE,
+        reload_on_change=reload_on_change,
+        answer_process=answer_process,
         bot_token=get("SLACK_BOT_TOKEN"),
         signing_secret=get("SLACK_SIGNING_SECRET"),
         app_token=get("SLACK_APP_TOKEN"),

@@ -330,3 +330,47 @@ def test_validate_alone_says_when_a_missing_id_is_one_of_the_shipped_guide(tmp_p
     assert result.returncode == 1
     assert "responsibilities is in the shipped guide, which --alone leaves out" in result.stderr
     assert run_cli("validate", str(path)).returncode == 0
+
+
+def test_serve_refuses_malformed_yes_no_settings_and_env_example_placeholders(
+    tmp_path: Path,
+) -> None:
+    # Copied from .env.example as it stands, with two yes/no settings mistyped: every line is
+    # reported at once, exit 2, before anything reaches Slack.
+    env = {
+        "SLACK_BOT_TOKEN": "xoxb-your-bot-token",
+        "SLACK_SIGNING_SECRET": "your-signing-secret",
+        "TPM_BOT_RELOAD": "maybe",
+        "TPM_BOT_ANSWER_PROCESS": "O",
+        "SLACK_API_URL": "http://127.0.0.1:9/api/",  # nothing listens: it must not be tried
+    }
+    result = run_cli("serve", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(
+        "tpm-bot: SLACK_BOT_TOKEN is still the placeholder from .env.example"
+    )
+    assert lines[1].startswith("tpm-bot: SLACK_SIGNING_SECRET is still the placeholder from")
+    assert (
+        "tpm-bot: TPM_BOT_RELOAD must be 1 or 0 (or on/off, true/false, yes/no), not 'maybe'"
+        in lines
+    )
+    assert (
+        "tpm-bot: TPM_BOT_ANSWER_PROCESS must be 1 or 0 (or on/off, true/false, yes/no), not 'o'"
+        in lines
+    )
+    assert "reach" not in result.stderr
+
+
+def test_yes_no_settings_take_every_usual_spelling() -> None:
+    from bot.settings import load_settings
+
+    for raw, expected in (("on", True), ("YES", True), ("1", True), ("off", False), ("0", False)):
+        settings = load_settings({"TPM_BOT_RELOAD": raw}, dotenv=None)
+        assert settings.reload_on_change is expected and not settings.problems
+
+
+def test_tpm_bot_alone_prints_the_help() -> None:
+    result = run_cli()
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.startswith("usage: tpm-bot") and "ask" in result.stdout

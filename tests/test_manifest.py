@@ -127,3 +127,27 @@ def test_an_oauth_install_asks_for_the_manifests_scopes_and_redirects_where_it_s
         )
     )
     assert uncommented["oauth_config"]["redirect_urls"] == [f"https://your-host{REDIRECT_PATH}"]
+
+
+def test_http_mode_gives_every_slash_command_events_and_interactivity_a_request_url() -> None:
+    # What the manifest's own comment tells an admin to do for HTTP mode: uncomment the url lines.
+    http = yaml.safe_load(
+        MANIFEST_TEXT.replace("# url: ", "url: ").replace("# request_url: ", "request_url: ")
+    )
+    commands = http["features"]["slash_commands"]
+    assert commands and all(c["url"] == "https://your-host/slack/events" for c in commands)
+    assert http["settings"]["event_subscriptions"]["request_url"].endswith("/slack/events")
+    assert http["settings"]["interactivity"]["request_url"].endswith("/slack/events")
+
+
+def test_every_development_tool_the_readme_names_is_in_the_dev_extra() -> None:
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    dev = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"][
+        "optional-dependencies"
+    ]["dev"]
+    names = {d.split(">")[0].split("=")[0].split("[")[0] for d in dev}
+    readme = (root / "README.md").read_text("utf-8")
+    for tool in ("pytest", "ruff", "mypy", "pre-commit", "hypothesis"):
+        assert tool in readme and tool in names, tool
