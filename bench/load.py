@@ -360,13 +360,13 @@ def wait_for_replies(api_url: str, expected: Counter[str], settle: float) -> dic
         time.sleep(0.2)
 
 
-def peak_rss_mb(pid: int) -> float:
-    """Peak resident memory of a process and its children, summed."""
+def peak_rss_mb(pid: int, field: str = "VmHWM") -> float:
+    """Peak resident memory of a process and its children, summed (`field="VmRSS"`: now)."""
     total_kb = 0
     for each in process_tree(pid):
         try:
             for line in Path(f"/proc/{each}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
+                if line.startswith(f"{field}:"):
                     total_kb += int(line.split()[1])
         except OSError:
             pass

@@ -20,21 +20,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import start_fake_api, start_server
+from load import peak_rss_mb, start_fake_api, start_server
 
 
 def rss_mb(pid: int) -> float:
-    from load import process_tree
-
-    total = 0
-    for each in process_tree(pid):
-        try:
-            for line in Path(f"/proc/{each}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
+    return peak_rss_mb(pid, "VmRSS")
 
 
 def reloads_logged(log: str) -> int:
