@@ -1108,18 +1108,18 @@ class Matcher:
                 two_part = self._two_part(question, cleaned, clauses, parts)
                 if two_part is not None:
                     return two_part
+        query = self._query(clauses)  # read once, for the step and for the decision
         _, step = self._step(clauses, None)
-        if step is None and not self._query(clauses).names_other_role:
+        if step is None and not query.names_other_role:
             step = self._numbered_step(cleaned)  # not a pilot's first step
         if step is not None:
             # "what's above senior TPM?" names a level and asks for the one after it.
-            ranked = self._rank(self._query(clauses))
+            ranked = self._rank(query)
             rest = [(i, s) for i, s in ranked if i != step]
             return self._result(
                 question, cleaned, _Decision("answer", [(step, ANSWER_SCORE), *rest])
             )
-        query = self._query(clauses)._replace(sentence=whole)
-        return self._result(question, cleaned, self._decide(query))
+        return self._result(question, cleaned, self._decide(query._replace(sentence=whole)))
 
     def _two_part(
         self,
