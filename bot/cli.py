@@ -312,6 +312,10 @@ def opened_store(settings: Settings) -> Iterator[Store]:
         finally:
             store.close()
     except (SQLAlchemyError, OSError) as error:
+        from bot.store.migrate import database_exists
+
+        if isinstance(error, SQLAlchemyError) and database_exists(settings.database_url) is False:
+            raise StartupError([_no_postgres_database(settings)]) from None
         # The driver's own first line says why ("Connection refused", "unable to open database
         # file"); it names the host and port, never the password.
         cause = getattr(error, "orig", None) or error
@@ -320,6 +324,34 @@ def opened_store(settings: Settings) -> Iterator[Store]:
         raise StartupError(
             [f"cannot open the database {settings.database_shown}: {reason}"]
         ) from None
+
+
+def _no_postgres_database(settings: Settings) -> str:
+    """What to do when the server is there but the database named is not."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database_url)
+    return (
+        f"the database {url.database!r} does not exist on {url.host or 'the server'}: "
+        "create it with `tpm-bot db upgrade` (or check DATABASE_URL)"
+    )
+
+
+def _require_migrated(store: Store, settings: Settings) -> None:
+    """A report needs the bot's tables: a database nothing has migrated (a new PostgreSQL
+    database, an empty file) is a step missed, said as the step to take, not a missing table."""
+    from bot.store.migrate import current
+
+    with store.engine.connect() as connection:
+        revision = current(connection)
+    if revision is None:
+        raise StartupError(
+            [
+                f"the database {settings.database_shown} has no tpm-bot tables yet: run "
+                "`tpm-bot db upgrade` (`tpm-bot serve` and `tpm-bot socket` also create them "
+                "when they start)"
+            ]
+        )
 
 
 def _require_existing_sqlite_file(settings: Settings) -> None:
@@ -331,18 +363,32 @@ def _require_existing_sqlite_file(settings: Settings) -> None:
     if url.get_backend_name() == "sqlite" and url.database and not os.path.exists(url.database):
         raise StartupError(
             [
-                f"no database at {url.database}: `tpm-bot serve` or `tpm-bot socket` creates it "
-                "when it first runs; check DATABASE_URL"
+                f"no database at {url.database}: create it with `tpm-bot db upgrade` (`tpm-bot "
+                "serve` and `tpm-bot socket` also create it when they first run); check "
+                "DATABASE_URL"
             ]
         )
 
 
 def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_store()
+    from bot.store.migrate import CannotCreateDatabase, create_database
 
+    where = settings.database_shown
+    try:
+        created = create_database(settings.database_url)
+    except CannotCreateDatabase as error:
+        raise StartupError(
+            [
+                f"the database {error.name!r} does not exist and this role may not create it "
+                f"({error.reason}); ask an administrator to run `{error.command}`, then run "
+                "`tpm-bot db upgrade` again"
+            ]
+        ) from None
+    if created:
+        print(f"{where}: created the database.")
     with opened_store(settings) as store:
         before, after = store.upgrade()
-    where = settings.database_shown
     if before == after:
         print(f"{where}: already at revision {after}.")
     else:
@@ -362,7 +408,8 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         raise StartupError([str(error)]) from None
     _require_existing_sqlite_file(settings)
     with opened_store(settings) as store:
-        store.upgrade()
+        _require_migrated(store, settings)
+        store.upgrade()  # a database migrated by an older tpm-bot gets the newer tables
         report = build_report(store.engine, since)
     if args.html:
         try:
