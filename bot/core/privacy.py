@@ -20,14 +20,20 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|in|co)\b\S*")
 _HANDLE = re.compile(r"[@#]\w[\w.-]*")
 _NUMBER = re.compile(r"[₹$€£]?\d[\d,._:/-]*\w*")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+#: Control characters (C0 and C1), zero-width and bidirectional marks, lone surrogate halves
+#: (a UTF-16 pair split by a client or a cut: no encoding can store one, so a row holding it
+#: would be refused by the database) and the byte-order mark.
+_CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufeff]"
+)
 _SPACES = re.compile(r"\s+")
 #: The text pipeline without the matcher's word list: enough to fold abbreviations together.
 _TEXT = Normaliser()
 
 
 def scrub(text: str) -> str:
-    """The text without mentions, links, emails, URLs, handles or numbers, single-spaced."""
+    """The text without mentions, links, emails, URLs, handles or numbers, single-spaced; no
+    control character or lone surrogate survives, so the result can always be stored."""
     text = _CONTROL.sub(" ", text[:2000])
     for pattern in (_SLACK_TOKEN, _EMAIL, _URL, _HANDLE, _NUMBER):
         text = pattern.sub(" ", text)

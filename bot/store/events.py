@@ -52,17 +52,30 @@ class EventLog:
         return True
 
     def take(self, event_id: str) -> bool:
-        """True if this call is the first to take `event_id`; StoreUnavailable if unknown."""
-        self.writer.flush()  # this instance's own first deliveries count as taken
+        """True if this call is the first to take `event_id`; StoreUnavailable if unknown
+        (within the engine's deadline: see bot.store.database).
+
+        This instance's own first deliveries count as taken. They are looked up in the queue
+        rather than flushed first: a flush would wait on the writer, and a writer stalled on
+        the database would hold every retry up with it.
+
+        When the database cannot say, the caller answers (fails open), so the id is queued to
+        be written once the database is back: a later retry reaching another instance then
+        finds it taken.
+        """
+        event_id = event_id[:100]
+        if self.writer.newest(lambda row: row["event_id"] == event_id) is not None:
+            return False
         try:
             # One statement, committed by itself: one round trip instead of three (BEGIN,
             # INSERT, COMMIT), for every Slack event.
             with self.autocommit.connect() as connection:
-                found = connection.execute(_TAKE, {"event_id": event_id[:100], "at": time.time()})
+                found = connection.execute(_TAKE, {"event_id": event_id, "at": time.time()})
                 # RETURNING, not rowcount: psycopg does not always report a count here.
                 inserted = found.first() is not None
         except SQLAlchemyError as error:
             self.health.failed("event", error)
+            self.writer.put({"event_id": event_id, "at": time.time()})
             raise StoreUnavailable from error
         self.health.worked()
         return inserted

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,11 +17,17 @@ from bot.store.events import EventLog
 from bot.store.feedback import FeedbackLog
 from bot.store.migrate import upgrade
 from bot.store.questions import QuestionLog
+from bot.store.writer import DRAIN_SECONDS, WriteBehind
 
 log = logging.getLogger("tpm_bot")
 
 #: Seconds between purges of expired rows while the bot runs.
 PURGE_EVERY = 600
+#: Seconds before the first retry of a migration that failed at start; doubled after each
+#: failure up to MIGRATE_RETRY_MAX, each wait shortened by up to a quarter at random so that
+#: instances started together do not knock on the database in step.
+MIGRATE_RETRY_FIRST = 1.0
+MIGRATE_RETRY_MAX = 30.0
 
 
 class TeamInstallations(Protocol):
@@ -49,6 +56,9 @@ class Store:
         self.conversations = SqlConversations(engine, self.health)
         #: Whether the schema is known to be current (else the next purge migrates first).
         self.migrated = False
+        self._closing = threading.Event()
+        self._migrating = threading.Lock()
+        self._retrying: threading.Thread | None = None
         #: Workspaces' installations and OAuth states, in OAuth mode (the Slack layer sets it).
         self.installations: TeamInstallations | None = None
 
@@ -66,12 +76,34 @@ class Store:
         )
 
     def upgrade(self) -> tuple[str | None, str | None]:
-        revisions = upgrade(self.engine)
-        self.migrated = True
+        """Migrate to the shipped schema; (revision before, revision after).
+
+        PostgreSQL migrates on an engine of its own without the serving engine's deadlines: a
+        migration may wait for another instance's to finish (the advisory lock), or take longer
+        than a statement on the reply path may. SQLite shares the engine (an in-memory
+        database exists only there).
+        """
+        with self._migrating:
+            if self.engine.dialect.name == "sqlite":
+                revisions = upgrade(self.engine)
+            else:
+                engine = open_engine(self.engine.url, deadline=None)
+                try:
+                    revisions = upgrade(engine)
+                finally:
+                    engine.dispose()
+            self.migrated = True
         return revisions
 
     def try_upgrade(self) -> bool:
-        """Migrate at start-up; if the database cannot be reached, log it once and go on."""
+        """Migrate at start-up; if the database cannot be reached, log it once and go on,
+        retrying in the background (`retry_upgrade`) until it works or the store closes."""
+        if self._try_upgrade_once():
+            return True
+        self.retry_upgrade()
+        return False
+
+    def _try_upgrade_once(self) -> bool:
         try:
             self.upgrade()
         except SQLAlchemyError as error:
@@ -79,6 +111,30 @@ class Store:
             return False
         self.health.worked()
         return True
+
+    def retry_upgrade(self) -> threading.Thread:
+        """Retry the migration on a thread, soon at first and then less often (1 s doubling
+        to 30 s, with jitter), until it works or the store closes.
+
+        Until it works, a retry reaching another instance is answered twice (no event log),
+        votes fail and every write is put back to wait: worth a try every few seconds, not
+        only at the next purge ten minutes later.
+        """
+        if self._retrying is not None and self._retrying.is_alive():
+            return self._retrying
+
+        def run() -> None:
+            wait = MIGRATE_RETRY_FIRST
+            while not self.migrated:
+                if self._closing.wait(wait * random.uniform(0.75, 1.0)):
+                    return
+                if self.migrated or self._try_upgrade_once():
+                    return
+                wait = min(wait * 2, MIGRATE_RETRY_MAX)
+
+        self._retrying = threading.Thread(target=run, name="store-migrate", daemon=True)
+        self._retrying.start()
+        return self._retrying
 
     def purge(self) -> dict[str, int]:
         """Delete every expired row; how many of each kind."""
@@ -132,8 +188,18 @@ class Store:
         self.questions.writer.flush()
         self.conversations.writer.flush()
 
-    def close(self) -> None:
-        self.events.writer.close()
-        self.questions.writer.close()
-        self.conversations.writer.close()
+    def close(self, drain: float = DRAIN_SECONDS) -> None:
+        """Stop retrying the migration, and write what is queued within `drain` seconds (the
+        three writers drain together); rows left are counted as dropped in the log."""
+        self._closing.set()
+        writers: list[WriteBehind[Any]] = [
+            self.events.writer,
+            self.questions.writer,
+            self.conversations.writer,
+        ]
+        for writer in writers:
+            writer.stop()
+        until = time.monotonic() + drain
+        for writer in writers:
+            writer.close(max(0.0, until - time.monotonic()))
         self.engine.dispose()
