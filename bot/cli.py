@@ -11,14 +11,14 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot import __version__
 from bot.core.cache import load_matcher
 from bot.core.matcher import Matcher, MatchResult
 from bot.core.models import KnowledgeError
-from bot.core.plaintext import render_text
+from bot.core.plaintext import render_text, wrap_text
 from bot.core.replies import compose
 from bot.settings import (
     KNOWLEDGE_ENV,
@@ -35,6 +35,11 @@ if TYPE_CHECKING:
     from bot.store.store import Store
 
 EXIT_CANNOT_START = 2
+#: Between the replies of `ask -` as text, and before a new conversation of `--conversation -`.
+QUESTION_RULE = "─" * 40
+NEW_CONVERSATION_RULE = "── new conversation " + "─" * 20
+#: The workspace of questions recorded from the terminal (`--record`): none.
+TERMINAL_TEAM = ""
 HISTORY_FILE = os.path.join(os.path.expanduser("~"), ".tpm_bot_history")
 
 
@@ -114,6 +119,32 @@ def result_json(
     }
 
 
+#: Records a question and its result in the store (or does nothing without --record).
+Recorder = Callable[[MatchResult, str], None]
+
+
+@contextlib.contextmanager
+def recorder(args: argparse.Namespace, settings: Settings) -> Iterator[Recorder]:
+    """With --record, count each question in the store exactly as a Slack question is counted
+    (bot.slack.listeners.answering.record_question: only questions, never greetings; its
+    decision and section; the terms or cleaned text of a gap; never who asked), so a
+    maintainer sees the whole loop, question to `tpm-bot report`, on a laptop. The store is
+    created or migrated first, as `serve` does; without --record it is never opened."""
+    if not getattr(args, "record", False):
+        yield lambda result, question: None
+        return
+    settings.require_store()
+    with opened_store(settings) as store:
+        store.upgrade()
+
+        def record(result: MatchResult, question: str) -> None:
+            if result.intent == "question":
+                section = result.section.id if result.section else None
+                store.questions.record(TERMINAL_TEAM, result.status, section, question)
+
+        yield record
+
+
 def _conversations(lines: Iterable[str]) -> Iterator[tuple[bool, str]]:
     """(starts a new conversation, question) for each non-blank line; blank lines separate."""
     new = True
@@ -131,36 +162,68 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     kb = matcher.kb
 
     picking = args.conversation  # a later line may pick an offered topic by its number
+    # Several questions from standard input, as text: each reply follows its question (echoed)
+    # and a rule, so a page of replies can be read back against what was asked.
+    several = args.question == ["-"] and not args.json
+    width = terminal_width() if sys.stdout.isatty() else None
+    shown_before = False
 
-    def show(result: MatchResult, reply: Reply | None = None) -> None:
+    def show(
+        question: str, result: MatchResult, reply: Reply | None = None, new: bool = False
+    ) -> None:
+        nonlocal shown_before
         reply = reply or compose(result, kb)
         if args.json:
             import json
 
             shown = result_json(result, kb, picking=picking, reply=reply)
             print(json.dumps(shown, ensure_ascii=False), flush=True)
-        else:
-            print(render_text(reply, picking=picking), end="\n\n", flush=True)
+            return
+        text = render_text(reply, picking=picking)
+        if width:
+            text = wrap_text(text, width)
+        if several:
+            if shown_before:
+                print(NEW_CONVERSATION_RULE if new else QUESTION_RULE, end="\n\n")
+            print(f"> {question}", end="\n\n")
+        print(text, end="\n\n", flush=True)
+        shown_before = True
 
-    if args.question != ["-"]:
-        if args.conversation:
-            print(
-                "tpm-bot: --conversation reads the conversation from standard input: "
-                "use `tpm-bot ask --conversation -` (or `tpm-bot chat`).",
-                file=sys.stderr,
-            )
-            return 2
-        show(matcher.match(" ".join(args.question)))
-    elif args.conversation:
-        conversation = Conversation(matcher)
-        for new, question in _conversations(sys.stdin):
-            if new:
-                conversation = Conversation(matcher)
-            show(*conversation.ask(question))
-    else:
-        for line in sys.stdin:
-            show(matcher.match(line.rstrip("\n")))
+    if args.question != ["-"] and args.conversation:
+        print(
+            "tpm-bot: --conversation reads the conversation from standard input: "
+            "use `tpm-bot ask --conversation -` (or `tpm-bot chat`).",
+            file=sys.stderr,
+        )
+        return 2
+    with recorder(args, settings) as record:
+        if args.question != ["-"]:
+            question = " ".join(args.question)
+            result = matcher.match(question)
+            record(result, question)
+            show(question, result)
+        elif args.conversation:
+            conversation = Conversation(matcher)
+            for new, question in _conversations(sys.stdin):
+                if new:
+                    conversation = Conversation(matcher)
+                result, reply = conversation.ask(question)
+                record(result, question)
+                show(question, result, reply, new=new)
+        else:
+            for line in sys.stdin:
+                question = line.rstrip("\n")
+                result = matcher.match(question)
+                record(result, question)
+                show(question, result)
     return 0
+
+
+def terminal_width() -> int:
+    """Columns of the terminal (COLUMNS first, else the terminal itself, else 80)."""
+    import shutil
+
+    return shutil.get_terminal_size().columns
 
 
 def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
@@ -173,7 +236,8 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             readline.read_history_file(HISTORY_FILE)
     except (ImportError, OSError):
         readline = None  # type: ignore[assignment]
-    print(
+    say = _chat_printer()
+    say(
         f"tpm-bot {__version__}: ask about the Technical Product Manager role. Follow-ups like "
         "'and for seniors?' work; 'topics' lists every topic, 'new' starts over, 'quit' or "
         "Ctrl-D leaves."
@@ -181,26 +245,30 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     # Piped questions get no prompt: it would run into the answer on the same line.
     prompt = "tpm> " if sys.stdin.isatty() else ""
     try:
-        while True:
-            try:
-                line = input(prompt).strip()
-            except EOFError:
-                print()
-                break
-            except KeyboardInterrupt:
-                print()
-                continue
-            if line.lower() in ("quit", "exit", ":q"):
-                break
-            if line.lower() in ("new", "reset"):
-                conversation = Conversation(matcher)
-                print("Starting a new conversation.\n")
-            elif line.lower() in ("topics", "/topics"):
-                print(topic_list(matcher.kb), end="\n\n")
-            elif line:
-                _, reply = conversation.ask(line)
-                shown = render_text(reply, picking=True, every_topic="Every topic: type topics")
-                print(shown, end="\n\n")
+        with recorder(args, settings) as record:
+            while True:
+                try:
+                    line = input(prompt).strip()
+                except EOFError:
+                    print()
+                    break
+                except KeyboardInterrupt:
+                    print()
+                    continue
+                if line.lower() in ("quit", "exit", ":q"):
+                    break
+                if line.lower() in ("new", "reset"):
+                    conversation = Conversation(matcher)
+                    say("Starting a new conversation.\n")
+                elif line.lower() in ("topics", "/topics"):
+                    say(topic_list(matcher.kb), end="\n\n")
+                elif line:
+                    result, reply = conversation.ask(line)
+                    record(result, line)
+                    say(
+                        render_text(reply, picking=True, every_topic="Every topic: type topics"),
+                        end="\n\n",
+                    )
     finally:
         if readline is not None:
             try:
@@ -209,6 +277,16 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             except OSError:
                 pass
     return 0
+
+
+def _chat_printer() -> Callable[..., None]:
+    """print, folding text to the terminal's width as it is now (a window may be resized
+    between two replies)."""
+
+    def say(text: str, end: str = "\n") -> None:
+        print(wrap_text(text, terminal_width()), end=end, flush=True)
+
+    return say
 
 
 def topic_list(kb: KnowledgeBase) -> str:
@@ -300,13 +378,19 @@ def _cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
 
 @contextlib.contextmanager
 def opened_store(settings: Settings) -> Iterator[Store]:
-    """The store for `db` and `report`, closed afterwards; one line if it cannot be opened."""
+    """The store for `db`, `report` and `--record`, closed afterwards (what is queued is
+    written then); one line if it cannot be opened."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.store.store import Store
 
     try:
-        store = Store.open(settings.database_url, retention_days=settings.retention_days)
+        store = Store.open(
+            settings.database_url,
+            retention_days=settings.retention_days,
+            key=settings.encryption_key,
+            keep_question_text=settings.log_questions == "text",
+        )
         try:
             yield store
         finally:
@@ -429,8 +513,8 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         print(render_table(report))
         if not report["questions"]:
             print(
-                "\nNo questions recorded in this period. Only `tpm-bot serve` and `tpm-bot socket`"
-                " record them; `ask` and `chat` in the terminal do not."
+                "\nNo questions recorded in this period. `tpm-bot serve` and `tpm-bot socket`"
+                " record them; `ask` and `chat` in the terminal do with --record."
             )
     return 0
 
@@ -471,6 +555,10 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
 
+RECORD_HELP = (
+    "record each question in the database (DATABASE_URL) as Slack questions are, for "
+    "`tpm-bot report`"
+)
 #: The sub-commands, in the order `--help` lists them.
 COMMANDS = ("ask", "chat", "topics", "validate", "serve", "socket", "db", "report")
 
@@ -501,8 +589,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         epilog="serve and socket remember retries, feedback, unanswered questions and "
         "conversations in the database named by DATABASE_URL (sqlite:///path or "
         "postgresql://user:password@host/db); unset, a SQLite file created on first use: "
-        f"sqlite:///{default_database_path(os.environ)}. ask, chat, topics and validate never "
-        "open it.",
+        f"sqlite:///{default_database_path(os.environ)}. ask and chat record questions there "
+        "only with --record; topics and validate never open it.",
     )
     parser.add_argument("--version", action="version", version=f"tpm-bot {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -523,12 +611,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             help="with '-': the lines are one conversation, so follow-ups like 'and for seniors?' "
             "resolve against earlier answers; a blank line starts a new conversation",
         )
+        ask.add_argument("--record", action="store_true", help=RECORD_HELP)
         ask.set_defaults(run=_cmd_ask)
 
     if wanted("chat"):
         chat = commands.add_parser(
             "chat", parents=[knowledge], help="ask questions interactively, with follow-ups"
         )
+        chat.add_argument("--record", action="store_true", help=RECORD_HELP)
         chat.set_defaults(run=_cmd_chat)
 
     if wanted("topics"):

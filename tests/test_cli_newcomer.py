@@ -83,3 +83,56 @@ def test_report_on_a_missing_or_unmigrated_sqlite_file_says_to_run_db_upgrade(tm
     unmigrated = run_cli("report", env={"DATABASE_URL": f"sqlite:///{empty}"})
     assert unmigrated.returncode == 2 and "Traceback" not in unmigrated.stderr
     assert "no tpm-bot tables yet: run `tpm-bot db upgrade`" in unmigrated.stderr
+
+
+def test_ask_and_chat_record_into_the_store_with_record(tmp_path) -> None:
+    database = tmp_path / "try.db"
+    env = {"DATABASE_URL": f"sqlite:///{database}"}
+    plain = run_cli("ask", "how much does a TPM make in the US?", env=env)
+    assert plain.returncode == 0 and not database.exists()  # never opened without --record
+    asked = run_cli("ask", "--record", "how much does a TPM make in the US?", env=env)
+    assert asked.returncode == 0, asked.stderr
+    chatted = run_cli("chat", "--record", stdin="what does a senior tpm do?\nhello\n", env=env)
+    assert chatted.returncode == 0, chatted.stderr
+    piped = run_cli("ask", "--record", "--json", "-", stdin="tpm vs pm\n", env=env)
+    assert piped.returncode == 0, piped.stderr
+    report = json.loads(run_cli("report", "--json", env=env).stdout)
+    assert report["questions"] == 3  # "hello" is a greeting: not counted, as in Slack
+    assert report["by_status"]["partial"] == 1
+    assert report["gaps"] == [{"terms": "howmuch make tpm us", "count": 1, "texts": []}]
+    assert {s["id"] for s in report["sections"]} >= {"level-senior", "salary-india"}
+
+
+def test_ask_record_with_text_logging_keeps_the_cleaned_text(tmp_path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'try.db'}", "TPM_BOT_LOG_QUESTIONS": "text"}
+    question = "how much does a TPM make in the US? mail me at jo@example.com"
+    assert run_cli("ask", "--record", question, env=env).returncode == 0
+    table = run_cli("report", env=env).stdout
+    assert "“how much does a TPM make in the US? mail me at”" in table
+
+
+def test_chat_wraps_replies_to_the_terminal_width_without_splitting_words() -> None:
+    questions = "what does a tpm do\nbuild technical expertise\n"
+    narrow = run_cli("chat", stdin=questions, env={"COLUMNS": "50"}).stdout
+    wide = run_cli("chat", stdin=questions, env={"COLUMNS": "1000"}).stdout
+    assert max(len(line) for line in wide.splitlines()) > 50  # there was something to fold
+    assert all(len(line) <= 50 for line in narrow.splitlines() if " " in line.strip())
+    assert narrow.split() == wide.split()  # the same words, none cut in two
+
+
+def test_ask_from_stdin_echoes_each_question_and_separates_replies() -> None:
+    out = run_cli("ask", "-", stdin="what is a tpm\nlevels?\n").stdout
+    first, second = out.split("\n" + "─" * 40 + "\n")
+    assert first.startswith("> what is a tpm\n\n")
+    assert second.lstrip("\n").startswith("> levels?\n\n")
+    talk = run_cli(
+        "ask", "--conversation", "-", stdin="tpm salary\nand for directors?\n\nwhat is a tpm\n"
+    ).stdout
+    assert [line for line in talk.splitlines() if line.startswith("> ")] == [
+        "> tpm salary",
+        "> and for directors?",
+        "> what is a tpm",
+    ]
+    assert talk.count("─" * 40 + "\n") == 1 and "── new conversation" in talk
+    as_json = run_cli("ask", "--json", "-", stdin="what is a tpm\n").stdout
+    assert json.loads(as_json)["status"] == "answer"  # JSON Lines are unchanged

@@ -112,9 +112,10 @@ def test_report_json_table_and_html(database_url, store_at, tmp_path) -> None:
         "not_helpful": 1,
         "helpful_rate": 0.5,
     }
-    assert report["gaps"][0] == {"terms": "become pilot", "count": 2}
+    assert report["gaps"][0] == {"terms": "become pilot", "count": 2, "texts": []}
+    assert report["gaps_total"] == 3  # become pilot, career stuff, google levels
     assert report["reasons"] == [{"text": "pay in", "count": 1}]
-    assert len(report["per_day"]) == 8 and report["per_day"][-1]["questions"] == 7
+    assert len(report["per_day"]) == 7 and report["per_day"][-1]["questions"] == 7
 
     table = run_cli("report", "--since", "1d", env=env).stdout
     assert "Questions: 7" in table and "salary-india" in table and "become pilot" in table

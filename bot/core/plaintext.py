@@ -87,3 +87,40 @@ def fallback_text(reply: Reply) -> str:
 
 def section_list(sections: tuple[Section, ...]) -> str:
     return "; ".join(s.title for s in sections)
+
+
+_HANGING = re.compile(r"^(\s*(?:[•\-*>]|\d+[.)])?\s*)")
+_RULE = re.compile(r"^(.)\1*$")
+
+
+def wrap_text(text: str, width: int) -> str:
+    """`text` folded to `width` columns at spaces, never inside a word (a word or link longer
+    than the line keeps a line of its own), because a terminal folds at the last column
+    whatever is there ("technical ex" / "pertise"). A bullet's or a number's later lines are
+    indented under its text; an underline is cut to the width."""
+    import textwrap
+
+    width = max(width, 20)
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        if _RULE.match(line):
+            out.append(line[:width])
+            continue
+        prefix = _HANGING.match(line)
+        hanging = " " * len(prefix.group(1)) if prefix else ""
+        if len(hanging) > width // 2:
+            hanging = ""
+        out.extend(
+            textwrap.wrap(
+                line,
+                width=width,
+                subsequent_indent=hanging,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            or [""]
+        )
+    return "\n".join(out)

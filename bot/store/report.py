@@ -32,6 +32,8 @@ STATUS_COLOURS = {
     "none": "#c62828",
 }
 TOP = 15
+#: Cleaned texts shown under each unanswered topic (TPM_BOT_LOG_QUESTIONS=text).
+TEXTS_PER_GAP = 3
 
 
 #: The longest period a report covers: far beyond any retention, and within calendar dates.
@@ -54,14 +56,27 @@ def _day(at: float) -> str:
     return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d")
 
 
+def period_start(since_seconds: float, now: float) -> float:
+    """When the period of `since_seconds` before `now` begins.
+
+    A period of whole days ("7d", "2w") is that many calendar days (UTC), today included: the
+    per-day rows and the totals then cover exactly 7 days, not 7 × 24 hours that start partway
+    through an eighth. Shorter periods ("12h", "30m") run back from now.
+    """
+    if since_seconds >= 86400 and since_seconds % 86400 == 0:
+        today = now // 86400 * 86400
+        return today - (since_seconds // 86400 - 1) * 86400
+    return now - since_seconds
+
+
 def build_report(engine: Engine, since_seconds: float, now: float | None = None) -> dict[str, Any]:
     now = now or time.time()
-    start = now - since_seconds
+    start = period_start(since_seconds, now)
     with engine.connect() as connection:
         questions = connection.execute(
-            select(Question.asked_at, Question.status, Question.section, Question.terms).where(
-                Question.asked_at >= start
-            )
+            select(
+                Question.asked_at, Question.status, Question.section, Question.terms, Question.text
+            ).where(Question.asked_at >= start)
         ).all()
         votes = connection.execute(
             select(FeedbackVote.section, FeedbackVote.helpful, FeedbackVote.reason).where(
@@ -92,6 +107,13 @@ def build_report(engine: Engine, since_seconds: float, now: float | None = None)
             }
         )
     gaps = Counter(q.terms for q in questions if q.terms)
+    # With TPM_BOT_LOG_QUESTIONS=text the cleaned questions are kept: shown under their terms
+    # (newest first), since the words alone rarely say what was asked.
+    texts: dict[str, list[str]] = defaultdict(list)
+    for q in sorted(questions, key=lambda q: -q.asked_at):
+        shown = texts[q.terms] if q.terms else None
+        if shown is not None and q.text and q.text not in shown and len(shown) < TEXTS_PER_GAP:
+            shown.append(q.text)
     reasons = Counter(v.reason for v in votes if v.reason)
     total = len(questions)
     return {
@@ -107,14 +129,28 @@ def build_report(engine: Engine, since_seconds: float, now: float | None = None)
             for day, counts in sorted(days.items())
         ],
         "sections": sections[: TOP * 2],
-        "gaps": [{"terms": terms, "count": count} for terms, count in gaps.most_common(TOP)],
+        "sections_total": len(sections),
+        "gaps": [
+            {"terms": terms, "count": count, "texts": texts.get(terms, [])}
+            for terms, count in gaps.most_common(TOP)
+        ],
+        "gaps_total": len(gaps),
         "reasons": [{"text": text, "count": count} for text, count in reasons.most_common(TOP)],
+        "reasons_total": len(reasons),
         "votes": {"helpful": sum(helpful.values()), "not_helpful": sum(not_helpful.values())},
     }
 
 
 def _percent(part: float) -> str:
     return f"{part * 100:.0f}%"
+
+
+def _more(shown: int, total: int, what: str) -> str | None:
+    """The note under a list cut at TOP: how many more there are and where to see them."""
+    hidden = total - shown
+    if hidden <= 0:
+        return None
+    return f"  … and {hidden} more {what} (all counted in --json's totals)"
 
 
 def render_table(report: dict[str, Any]) -> str:
@@ -133,24 +169,33 @@ def render_table(report: dict[str, Any]) -> str:
             f"{day['day']}  {day['questions']:>6}  {day['answer']:>6} {day['partial']:>7}"
             f" {day['suggest']:>7} {day['none']:>6}"
         )
-    lines += ["", "Section                          asked     👍     👎  helpful"]
+    # Ids are shown whole (a cut id cannot be looked up): the column is as wide as the longest.
+    width = max([len("Section"), *(len(s["id"]) for s in report["sections"])])
+    lines += ["", f"{'Section':<{width}}   asked helpful    not   rate"]
     if not report["sections"]:
         lines.append("  (none yet)")
     for section in report["sections"]:
         rate = section["helpful_rate"]
         lines.append(
-            f"{section['id'][:30]:<30} {section['asked']:>7} {section['helpful']:>6}"
-            f" {section['not_helpful']:>6}  {_percent(rate) if rate is not None else '-':>7}"
+            f"{section['id']:<{width}} {section['asked']:>7} {section['helpful']:>7}"
+            f" {section['not_helpful']:>6}  {_percent(rate) if rate is not None else '-':>5}"
         )
+    more = _more(len(report["sections"]), report.get("sections_total", 0), "sections")
+    lines += [more] if more else []
     lines += ["", "Not answered (grouped terms)              count"]
     if not report["gaps"]:
         lines.append("  (none yet)")
     for gap in report["gaps"]:
         lines.append(f"{gap['terms'][:40]:<40} {gap['count']:>7}")
+        lines += [f"    “{text}”" for text in gap.get("texts", [])]
+    more = _more(len(report["gaps"]), report.get("gaps_total", 0), "unanswered topics")
+    lines += [more] if more else []
     if report["reasons"]:
-        lines += ["", "What 👎 voters were looking for            count"]
+        lines += ["", "What 'not helpful' voters were looking for  count"]
         for reason in report["reasons"]:
             lines.append(f"{reason['text'][:40]:<40} {reason['count']:>7}")
+        more = _more(len(report["reasons"]), report.get("reasons_total", 0), "reasons")
+        lines += [more] if more else []
     return "\n".join(lines)
 
 
@@ -191,6 +236,19 @@ def _chart(per_day: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
+def _texts_html(texts: list[str]) -> str:
+    """The cleaned questions kept under a topic (TPM_BOT_LOG_QUESTIONS=text), as a list."""
+    if not texts:
+        return ""
+    items = "".join(f"<li>{html.escape(text)}</li>" for text in texts)
+    return f'<ul class="texts">{items}</ul>'
+
+
+def _more_html(shown: list[Any], total: int, what: str) -> str:
+    hidden = total - len(shown)
+    return f'<p class="more">… and {hidden} more {what}.</p>' if hidden > 0 else ""
+
+
 def render_html(report: dict[str, Any]) -> str:
     """One self-contained page: the chart of the period, then the tables."""
     e = html.escape
@@ -208,13 +266,18 @@ def render_html(report: dict[str, Any]) -> str:
         or '<tr><td colspan="5">No answers yet.</td></tr>'
     )
     gaps = (
-        "".join(f"<tr><td>{e(g['terms'])}</td><td>{g['count']}</td></tr>" for g in report["gaps"])
+        "".join(
+            f"<tr><td>{e(g['terms'])}{_texts_html(g.get('texts', []))}</td>"
+            f"<td>{g['count']}</td></tr>"
+            for g in report["gaps"]
+        )
         or '<tr><td colspan="2">Nothing unanswered. </td></tr>'
     )
     reasons = (
         "".join(f"<tr><td>{e(r['text'])}</td><td>{r['count']}</td></tr>" for r in report["reasons"])
         or '<tr><td colspan="2">No reasons given.</td></tr>'
     )
+    # Words, not 👍 / 👎: without an emoji font they render as empty boxes.
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>tpm-bot report {e(report["since"][:10])} to {e(report["until"][:10])}</title>
@@ -226,18 +289,22 @@ td, th {{ padding: .25rem .5rem; border-bottom: 1px solid #ddd; text-align: left
 td + td, th + th {{ text-align: right; }}
 .key {{ display: inline-block; width: .8em; height: .8em; margin: 0 .3em 0 .8em; }}
 .big {{ font-size: 2rem; font-weight: 600; }}
+.texts {{ margin: .2rem 0 0 1rem; color: #555; }} .more {{ color: #555; }}
 </style></head><body>
 <h1>tpm-bot: what people asked</h1>
 <p>{e(report["since"][:10])} to {e(report["until"][:10])} (UTC).
 <span class="big">{report["questions"]}</span> questions;
-👍 {report["votes"]["helpful"]}, 👎 {report["votes"]["not_helpful"]}.</p>
+{report["votes"]["helpful"]} voted helpful, {report["votes"]["not_helpful"]} not helpful.</p>
 <p>{legend}</p>
 {_chart(report["per_day"])}
 <h2>Most asked sections</h2>
-<table><tr><th>Section</th><th>Asked</th><th>👍</th><th>👎</th><th>Helpful</th></tr>{sections}</table>
+<table><tr><th>Section</th><th>Asked</th><th>Helpful votes</th><th>Not helpful votes</th><th>Helpful rate</th></tr>{sections}</table>
+{_more_html(report["sections"], report.get("sections_total", 0), "sections")}
 <h2>What the guide does not answer (grouped terms)</h2>
 <table><tr><th>Terms</th><th>Count</th></tr>{gaps}</table>
-<h2>What 👎 voters were looking for</h2>
+{_more_html(report["gaps"], report.get("gaps_total", 0), "unanswered topics")}
+<h2>What “not helpful” voters were looking for</h2>
 <table><tr><th>Said</th><th>Count</th></tr>{reasons}</table>
+{_more_html(report["reasons"], report.get("reasons_total", 0), "reasons")}
 </body></html>
 """
