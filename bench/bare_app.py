@@ -14,9 +14,11 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.settings import load_settings
 from bot.slack.app import web_client
+from bot.slack.metrics import Metrics
 from bot.slack.http import slack_door
 from bot.slack.logs import configure_logging, set_library_levels
-from bot.slack.server import REPLY_THREADS, serve_wsgi
+from bot.slack.runtime import REPLY_THREADS
+from bot.slack.server import wsgi_server
 
 
 def main() -> None:
@@ -24,7 +26,7 @@ def main() -> None:
     configure_logging(settings.log_level, settings.secrets())
     app = App(
         signing_secret=settings.signing_secret,
-        client=web_client(settings),
+        client=web_client(settings, Metrics()),
         listener_executor=ThreadPoolExecutor(REPLY_THREADS),
         request_verification_enabled=False,  # the door checks signatures, as for tpm-bot
     )
@@ -39,7 +41,11 @@ def main() -> None:
             say(text="Thanks for following up!", thread_ts=event["thread_ts"])
 
     set_library_levels(settings.log_level)
-    serve_wsgi(slack_door(SlackRequestHandler(app), settings.signing_secret), settings)
+    server = wsgi_server(slack_door(SlackRequestHandler(app), settings.signing_secret), settings)
+    try:
+        server.run()  # type: ignore[attr-defined]
+    except KeyboardInterrupt:
+        pass
 
 
 if __name__ == "__main__":

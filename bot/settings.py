@@ -76,9 +76,9 @@ class Settings(NamedTuple):
     host: str = "0.0.0.0"
     port: int = 3000
     web_threads: int = 16
-    #: `serve` answers events in a second process, so acknowledgements never wait on answers
-    #: (bot.slack.answerer); TPM_BOT_ANSWER_PROCESS=0 keeps everything in one process.
-    answer_process: bool = True
+    #: Socket Mode serves GET /metrics on this port when it is set (0: not served); `serve`
+    #: serves them on PORT.
+    metrics_port: int = 0
     #: Hours after the bot's last answer in a thread during which it answers follow-ups there.
     thread_hours: float = 24.0
     #: A channel id (C123...) where people can take over when the bot cannot help.
@@ -260,6 +260,12 @@ def load_settings(
     if not raw_port.isdigit() or not 0 < int(raw_port) < 65536:
         problems.append(f"PORT must be a port number from 1 to 65535, not {raw_port!r}")
         raw_port = "3000"
+    raw_metrics_port = get("METRICS_PORT", "0") or "0"
+    if not raw_metrics_port.isdigit() or not 0 <= int(raw_metrics_port) < 65536:
+        problems.append(
+            f"METRICS_PORT must be a port number from 1 to 65535, not {raw_metrics_port!r}"
+        )
+        raw_metrics_port = "0"
     raw_threads = get("WEB_THREADS", "16")
     if not raw_threads.isdigit() or not 1 <= int(raw_threads) <= 256:
         problems.append(f"WEB_THREADS must be a whole number from 1 to 256, not {raw_threads!r}")
@@ -303,7 +309,6 @@ def load_settings(
         return raw in _TRUE
 
     reload_on_change = flag("TPM_BOT_RELOAD", "0")
-    answer_process = flag("TPM_BOT_ANSWER_PROCESS", "1")
     knowledge = [p for p in get(KNOWLEDGE_ENV).split(":") if p.strip()]
     raw_encoder = get("TPM_BOT_ENCODER", "on").lower() or "on"
     if raw_encoder not in ENCODER_CHOICES:
@@ -341,13 +346,13 @@ def load_settings(
         encoder=ENCODER_CHOICES[raw_encoder],
         log_level=level,
         reload_on_change=reload_on_change,
-        answer_process=answer_process,
         bot_token=get("SLACK_BOT_TOKEN"),
         signing_secret=get("SLACK_SIGNING_SECRET"),
         app_token=get("SLACK_APP_TOKEN"),
         api_url=api_url,
         host=get("HOST", "0.0.0.0") or "0.0.0.0",
         port=int(raw_port),
+        metrics_port=int(raw_metrics_port),
         web_threads=int(raw_threads),
         thread_hours=thread_hours,
         help_channel=help_channel,

@@ -71,8 +71,7 @@ class BotProcess:
         return "".join(self._lines)
 
     def wait_for_output(self, text: str, timeout: float = 20.0, times: int = 1) -> None:
-        """Wait until `text` is in the output `times` times (`serve` runs two processes, the
-        serving and the answering one, and each logs its own reloads)."""
+        """Wait until `text` is in the output `times` times."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.output.count(text) >= times:
@@ -152,12 +151,11 @@ class InProcessBot:
     def __init__(
         self, api_url: str, holder, log_level: str = "INFO", store=None, **settings
     ) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
         from slack_bolt.adapter.wsgi import SlackRequestHandler
 
         from bot.settings import Settings
-        from bot.slack.app import build_app, oauth_paths
+        from bot.slack.app import oauth_paths
+        from bot.slack.runtime import Runtime
         from bot.slack.http import slack_door
         from bot.slack.logs import RedactingFormatter
 
@@ -176,14 +174,20 @@ class InProcessBot:
         self._old_level = root.level
         root.addHandler(self._handler)
         root.setLevel(log_level)
-        self.replies = ThreadPoolExecutor(8, thread_name_prefix="reply")
         self.holder = holder
         #: The bot's database: the given store, or a fresh SQLite file of its own.
         self._own_store = store is None
         self.store = store if store is not None else fresh_store()
-        self.app = build_app(self.settings, holder, self.replies, self.store)
+        # The runtime `serve` and `socket` run, with fewer reply threads.
+        self.runtime = Runtime(self.settings, holder, store=self.store, threads=8)
+        self.replies = self.runtime.replies
+        self.app = self.runtime.app
+        self.metrics = self.runtime.metrics
         self.wsgi = slack_door(
-            SlackRequestHandler(self.app), SECRET, extra_paths=oauth_paths(self.app)
+            SlackRequestHandler(self.app),
+            SECRET,
+            extra_paths=oauth_paths(self.app),
+            metrics=self.metrics,
         )
 
     def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
@@ -252,7 +256,7 @@ class InProcessBot:
         self.replies.shutdown(wait=True)
 
     def close(self) -> None:
-        self.replies.shutdown(wait=True)
+        self.runtime.close()
         if self._own_store:
             self.store.close()
         root = logging.getLogger()

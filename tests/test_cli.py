@@ -335,13 +335,13 @@ def test_validate_alone_says_when_a_missing_id_is_one_of_the_shipped_guide(tmp_p
 def test_serve_refuses_malformed_yes_no_settings_and_env_example_placeholders(
     tmp_path: Path,
 ) -> None:
-    # Copied from .env.example as it stands, with two yes/no settings mistyped: every line is
+    # Copied from .env.example as it stands, with a yes/no setting and a port mistyped: every line is
     # reported at once, exit 2, before anything reaches Slack.
     env = {
         "SLACK_BOT_TOKEN": "xoxb-your-bot-token",
         "SLACK_SIGNING_SECRET": "your-signing-secret",
         "TPM_BOT_RELOAD": "maybe",
-        "TPM_BOT_ANSWER_PROCESS": "O",
+        "METRICS_PORT": "9o9",
         "SLACK_API_URL": "http://127.0.0.1:9/api/",  # nothing listens: it must not be tried
     }
     result = run_cli("serve", env=env, cwd=tmp_path)
@@ -355,10 +355,7 @@ def test_serve_refuses_malformed_yes_no_settings_and_env_example_placeholders(
         "tpm-bot: TPM_BOT_RELOAD must be 1 or 0 (or on/off, true/false, yes/no), not 'maybe'"
         in lines
     )
-    assert (
-        "tpm-bot: TPM_BOT_ANSWER_PROCESS must be 1 or 0 (or on/off, true/false, yes/no), not 'o'"
-        in lines
-    )
+    assert "tpm-bot: METRICS_PORT must be a port number from 1 to 65535, not '9o9'" in lines
     assert "reach" not in result.stderr
 
 

@@ -6,9 +6,6 @@ from pathlib import Path
 
 import yaml
 
-from bot.core.conversations import MemoryConversations
-from bot.core.holder import KnowledgeHolder
-from bot.settings import Settings
 from bot.slack.app import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
 from bot.slack.listeners import register
 from bot.slack.listeners.commands import COMMANDS
@@ -69,7 +66,7 @@ class RecordingApp:
 
 def registered(matcher) -> RecordingApp:
     app = RecordingApp()
-    register(app, KnowledgeHolder(matcher), Settings(), MemoryConversations())  # type: ignore[arg-type]
+    register(app)  # type: ignore[arg-type]
     return app
 
 

@@ -98,12 +98,12 @@ def test_sighup_reloads_an_edit_and_keeps_the_last_good_knowledge_on_a_broken_on
 
         edit(team_file, TEAM_FILE.replace(OLD_TITLE, NEW_TITLE))
         bot.process.send_signal(signal.SIGHUP)
-        bot.wait_for_output("kind=reload reason=sighup decision=loaded", times=2)
+        bot.wait_for_output("kind=reload reason=sighup decision=loaded")
         assert ask_on_call(bot, slack) == NEW_TITLE
 
         edit(team_file, BROKEN)
         bot.process.send_signal(signal.SIGHUP)
-        bot.wait_for_output("decision=kept_last_good", times=2)
+        bot.wait_for_output("decision=kept_last_good")
         assert f"problem={team_file}:4: YAML syntax error" in bot.output
         assert ask_on_call(bot, slack) == NEW_TITLE
     finally:
@@ -118,11 +118,11 @@ def test_with_reload_on_an_edited_file_is_picked_up_by_itself(slack, team_file) 
         assert ask_on_call(bot, slack) == OLD_TITLE
 
         edit(team_file, BROKEN)
-        bot.wait_for_output("reason=file_changed decision=kept_last_good", times=2)
+        bot.wait_for_output("reason=file_changed decision=kept_last_good")
         assert ask_on_call(bot, slack) == OLD_TITLE
 
         edit(team_file, TEAM_FILE.replace(OLD_TITLE, NEW_TITLE))
-        bot.wait_for_output("reason=file_changed decision=loaded", times=2)
+        bot.wait_for_output("reason=file_changed decision=loaded")
         assert ask_on_call(bot, slack) == NEW_TITLE
     finally:
         bot.stop()
@@ -153,7 +153,7 @@ def test_a_retry_arriving_after_a_reload_is_not_answered_again(slack, team_file)
         assert send_event(bot.base, event, "EvL7")[0] == 200
         slack.wait_for("chat.postMessage")
         bot.process.send_signal(signal.SIGHUP)
-        bot.wait_for_output("kind=reload reason=sighup decision=loaded", times=2)
+        bot.wait_for_output("kind=reload reason=sighup decision=loaded")
         retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
         assert send_event(bot.base, event, "EvL7", headers=retry)[0] == 200
         bot.wait_for_output("kind=retry event_id=EvL7 decision=skipped")
@@ -170,11 +170,11 @@ def test_sighup_after_a_broken_edit_keeps_the_last_good_not_the_start_up_copy(
     try:
         bot.wait_until_healthy()
         edit(team_file, TEAM_FILE.replace(OLD_TITLE, NEW_TITLE))
-        bot.wait_for_output("reason=file_changed decision=loaded", times=2)
+        bot.wait_for_output("reason=file_changed decision=loaded")
         edit(team_file, BROKEN)
-        bot.wait_for_output("reason=file_changed decision=kept_last_good", times=2)
+        bot.wait_for_output("reason=file_changed decision=kept_last_good")
         bot.process.send_signal(signal.SIGHUP)
-        bot.wait_for_output("reason=sighup decision=kept_last_good", times=2)
+        bot.wait_for_output("reason=sighup decision=kept_last_good")
         assert ask_on_call(bot, slack) == NEW_TITLE
     finally:
         bot.stop()

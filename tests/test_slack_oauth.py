@@ -423,27 +423,3 @@ def test_a_workspace_already_served_is_answered_while_the_database_is_unreachabl
     finally:
         bot.close()
 
-
-def test_an_acknowledged_event_whose_token_cannot_be_read_is_tried_again_until_answered(
-    slack, matcher, monkeypatch
-) -> None:
-    """In `serve`, the answering process gets events already acknowledged, so Slack will not
-    deliver them again: it tries again itself, as Slack would have."""
-    from bot.slack.answerer import Answering
-
-    bot = oauth_bot(slack, matcher, None)
-    try:
-        state, _ = begin_install(bot)
-        assert finish_install(bot, "T13", state, state) == 200
-        make_installations_unreachable(bot, monkeypatch)
-        body = event_from("T13", mention("<@UBOTT13> what does a tpm do?", "980.1"), "EvT13")
-        headers = {"content-type": "application/json"}
-        Answering(bot.app, delays=(0.3, 0.3))((body.encode(), headers))
-        assert "kind=database_error error=OperationalError event_id=EvT13" in bot.output
-        assert slack.calls_to("chat.postMessage") == []
-        monkeypatch.undo()  # the database is back
-        reply = slack.wait_for("chat.postMessage")[0]
-        assert reply["thread_ts"] == "980.1"
-        assert slack.tokens_for("chat.postMessage")[-1] == slack.token_of("T13")
-    finally:
-        bot.close()

@@ -12,6 +12,7 @@ import ctypes
 import gc
 import logging
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -59,6 +60,8 @@ class KnowledgeHolder:
         self._stamp = knowledge_stamp(self.paths)
         self._lock = threading.Lock()
         self._reloader: ThreadPoolExecutor | None = None
+        #: Reloads so far by outcome ("loaded", "kept_last_good"), for the metrics page.
+        self.reloads: Counter[str] = Counter()
 
     @classmethod
     def load(
@@ -76,6 +79,7 @@ class KnowledgeHolder:
                 matcher = load_matcher(self.paths, self.cache_dir, self.encoder)
             except KnowledgeError as error:
                 self._stamp = stamp  # do not retry the same broken files every second
+                self.reloads["kept_last_good"] += 1
                 log.error(
                     "kind=reload reason=%s decision=kept_last_good problems=%d sections=%d",
                     reason,
@@ -87,6 +91,7 @@ class KnowledgeHolder:
                 return False
             self.matcher = matcher
             self._stamp = stamp
+            self.reloads["loaded"] += 1
             release_freed_memory()
             log.info(
                 "kind=reload reason=%s decision=loaded sections=%d",

@@ -18,10 +18,6 @@ from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, Succ
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-)
 from slack_sdk.oauth.installation_store import Bot, InstallationStore
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,8 +25,10 @@ from bot.core.conversations import Conversations, MemoryConversations
 from bot.core.holder import KnowledgeHolder
 from bot.settings import Settings, StartupError, where_to_get
 from bot.slack import listeners
-from bot.slack.dedupe import SkipRedeliveredEvents
+from bot.slack.dedupe import EventClaims
+from bot.slack.listeners.services import ProvideServices, Services
 from bot.slack.logs import quiet_libraries, set_library_levels
+from bot.slack.metrics import Metrics, api_method
 
 if TYPE_CHECKING:
     from bot.store.store import Store
@@ -55,17 +53,15 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 log = logging.getLogger("tpm_bot")
 
 
-def web_client(settings: Settings) -> WebClient:
+def web_client(settings: Settings, metrics: Metrics) -> WebClient:
     """The app's Web API client: with the bot token in single-workspace mode; without a token
-    in OAuth mode, where each request gets its workspace's token."""
+    in OAuth mode, where each request gets its workspace's token. slack_sdk's retry handlers
+    try connection errors and rate limits again, counted in the metrics."""
     return WebClient(
         token=None if settings.oauth else settings.bot_token,
         base_url=settings.api_url or WebClient.BASE_URL,
         timeout=WEB_API_TIMEOUT,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-        ],
+        retry_handlers=metrics.retry_handlers(),
     )
 
 
@@ -108,10 +104,12 @@ def build_app(
     holder: KnowledgeHolder,
     replies: Executor | None = None,
     store: Store | None = None,
+    metrics: Metrics | None = None,
 ) -> App:
     """The Bolt app. `replies` runs listeners after the ack; pass one to drain it at shutdown.
     `store` shares retries, conversations, feedback and questions between instances; without
-    one, this process remembers retries and conversations by itself.
+    one, this process remembers retries and conversations by itself. `metrics` are fed by
+    every listener and Web API call (a fresh set when none is given).
 
     Request signatures are checked before Bolt sees a request (bot.slack.http), so Bolt's own
     check, which logs the whole body of a refused request, is off. Raises StartupError when
@@ -121,12 +119,13 @@ def build_app(
     # token, plus the API URL, timeout and retry handlers) wins; that warning is only noise.
     get_bolt_logger(App).addFilter(_quiet_bolt)
     logging.getLogger("slack_bolt.MultiTeamsAuthorization").addFilter(_quiet_bolt)
+    metrics = metrics or Metrics()
     oauth = oauth_settings(settings, store) if settings.oauth else None
     try:
         with quiet_libraries():  # auth.test's connection retries are not the admin's business
             app = App(
                 signing_secret=settings.signing_secret or "not-used",
-                client=web_client(settings),
+                client=web_client(settings, metrics),
                 oauth_settings=oauth,
                 process_before_response=False,
                 listener_executor=replies,
@@ -143,7 +142,13 @@ def build_app(
         raise
     except OSError as error:  # auth.test could not reach Slack at all
         raise slack_refused(error, "SLACK_BOT_TOKEN", settings.api_url) from None
-    app.use(SkipRedeliveredEvents(store.events if store else None))
+    conversations: Conversations = MemoryConversations()
+    if store is not None:
+        from bot.store.conversations import SharedConversations
+
+        conversations = SharedConversations(store.conversations)
+    claims = EventClaims(store.events if store else None)
+    app.use(ProvideServices(Services(holder, settings, conversations, store, metrics, claims)))
 
     @app.error
     def on_error(error: Exception, body: dict, logger: logging.Logger) -> BoltResponse | None:
@@ -161,23 +166,22 @@ def build_app(
             return BoltResponse(status=500, body="")
         if isinstance(error, SlackApiError):
             response = error.response
+            method = api_method(response.api_url or "")
+            code = response.get("error", "-") if isinstance(response.data, dict) else "-"
+            code = code if isinstance(code, str) and code.isidentifier() else "other"
+            metrics.api_errors.labels(method, code).inc()
             logger.error(
                 "kind=api_error method=%s status=%s error=%s %s",
-                (response.api_url or "").rstrip("/").rsplit("/", 1)[-1],
+                method,
                 response.status_code,
-                response.get("error", "-") if isinstance(response.data, dict) else "-",
+                code,
                 where,
             )
         else:
             logger.exception("kind=listener_error error=%s %s", type(error).__name__, where)
         return None
 
-    conversations: Conversations = MemoryConversations()
-    if store is not None:
-        from bot.store.conversations import SharedConversations
-
-        conversations = SharedConversations(store.conversations)
-    listeners.register(app, holder, settings, conversations, store)
+    listeners.register(app)
     set_library_levels(settings.log_level)
     return app
 

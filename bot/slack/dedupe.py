@@ -1,38 +1,29 @@
 """Answer each Slack event once, however often Slack delivers it, on whichever instance.
 
-Slack redelivers an event (HTTP retries with `X-Slack-Retry-Num`, or the same envelope again
-in Socket Mode) when it thinks the first try failed, and the copy may reach another worker or
-another instance. This process's own memory catches the retries that come back to it before
-the acknowledgement; between instances, the store's event log decides who answers (an
-insert-if-absent on the event id), in the reply thread, after Slack has been acknowledged, so
-that no acknowledgement waits on the database. If the database cannot be reached the bot still
-answers, and a retry that reaches another instance may be answered twice (the store logs the
-outage once).
+Slack delivers an event again (HTTP retries with `X-Slack-Retry-Num`, or the same envelope again
+in Socket Mode) when it thinks the first try failed, and the copy may reach another instance.
+Every event is decided here, in one place, in the reply thread after Slack has been
+acknowledged (so no acknowledgement waits on the database): first this process's memory, then
+the store's event log, where the first instance to insert the event's id answers it. Taking
+every event, first deliveries included, leaves no window in which a retry reaching another
+instance finds nothing. If the database cannot be reached in time the bot still answers (fail
+open) and notes the event to be written when the database is back; a retry that reaches
+another instance during the outage may be answered twice. The store logs the outage once.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
-
-from slack_bolt import BoltRequest, BoltResponse
-from slack_bolt.middleware import Middleware
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.store.events import EventLog
 
-log = logging.getLogger("tpm_bot")
-#: Where a request's context carries the claim on its event, for the listener wrapper
-#: (bot.slack.listeners.handled) to make before answering.
-CLAIM = "tpm_bot_claim_event"
-
 
 class RecentEvents:
-    """A bounded, time-limited set of event ids, safe to share between request threads."""
+    """A bounded, time-limited set of event ids, safe to share between threads."""
 
     def __init__(self, max_size: int = 10_000, ttl_seconds: float = 3600.0) -> None:
         self._seen: OrderedDict[str, float] = OrderedDict()
@@ -55,35 +46,18 @@ class RecentEvents:
             return True
 
 
-class Claim(NamedTuple):
-    """An event to take in the store before answering it."""
-
-    event_id: str
-    take: Callable[[str], bool]
-
-    def __call__(self) -> bool:
-        return self.take(self.event_id)
-
-
-class SkipRedeliveredEvents(Middleware):
-    """Acknowledge a redelivered event and answer only the first delivery.
-
-    A Middleware subclass rather than an `@app.middleware` function: Bolt calls it directly,
-    without inspecting a signature to build keyword arguments on every request.
-    """
+class EventClaims:
+    """Whether this process answers an event: the only question retries raise."""
 
     def __init__(self, events: EventLog | None = None, recent: RecentEvents | None = None) -> None:
         self.events = events
         self.recent = recent or RecentEvents()
 
-    def note(self, event_id: str) -> bool:
-        """A first delivery: answered here; noted in the store for retries to find."""
-        assert self.events is not None
-        return self.events.note(event_id)
-
-    def claim(self, event_id: str) -> bool:
-        """Whether this instance answers the event: the first to take it in the store does (or
-        this one, if the store cannot be reached). Called in the reply thread."""
+    def first(self, event_id: str) -> bool:
+        """True if this process answers `event_id`: it has not seen it, and no other instance
+        took it first (or the store could not say in time)."""
+        if not self.recent.first_time(event_id):
+            return False
         if self.events is None:
             return True
         from bot.store.events import StoreUnavailable
@@ -91,17 +65,7 @@ class SkipRedeliveredEvents(Middleware):
         try:
             return self.events.take(event_id)
         except StoreUnavailable:
+            # Answered without the store's word: noted to be written once the database is
+            # back, so a retry arriving after that is still caught.
+            self.events.note(event_id)
             return True
-
-    def process(
-        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
-    ) -> BoltResponse | None:
-        body = req.body
-        event_id = body.get("event_id") if isinstance(body, dict) else None
-        if event_id and not self.recent.first_time(event_id):
-            log.info("kind=retry event_id=%s decision=skipped", event_id)
-            return BoltResponse(status=200, body="")
-        if event_id and self.events is not None:
-            retried = (req.headers.get("x-slack-retry-num") or [""])[0]
-            req.context[CLAIM] = Claim(event_id, self.claim if retried else self.note)
-        return next()

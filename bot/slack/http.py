@@ -16,11 +16,13 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.slack.answerer import Delivery, forwarded_headers
+if TYPE_CHECKING:
+    from bot.slack.metrics import Metrics
 
 log = logging.getLogger("tpm_bot")
 
@@ -28,6 +30,7 @@ log = logging.getLogger("tpm_bot")
 MAX_BODY_BYTES = 1_000_000
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 #: How old a request's timestamp may be (Slack's advice: five minutes).
 MAX_AGE_SECONDS = 300
 #: Refusals of one reason are logged once per this many seconds, then counted.
@@ -73,10 +76,31 @@ class RefusalLog:
             log.warning("kind=refused reason=%s status=%d", reason, status)
 
 
-def _respond(start_response: Callable, status: str, text: str) -> list[bytes]:
-    body = text.encode()
-    start_response(status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+def _respond(
+    start_response: Callable, status: str, text: str | bytes, content_type: str = "text/plain"
+) -> list[bytes]:
+    body = text.encode() if isinstance(text, str) else text
+    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body)))])
     return [body]
+
+
+def _metrics_page(metrics: Metrics, start_response: Callable) -> list[bytes]:
+    page, content_type = metrics.exposition()
+    return _respond(start_response, "200 OK", page, content_type)
+
+
+def metrics_door(metrics: Metrics) -> Wsgi:
+    """GET /metrics and /healthz alone: Socket Mode's page on METRICS_PORT."""
+
+    def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == METRICS_PATH:
+            return _metrics_page(metrics, start_response)
+        if path == HEALTH_PATH:
+            return _respond(start_response, "200 OK", "ok")
+        return _respond(start_response, "404 Not Found", "not found")
+
+    return application
 
 
 def signature_problem(
@@ -89,24 +113,20 @@ def signature_problem(
         return "bad_timestamp"
     if abs(time.time() - int(timestamp)) > MAX_AGE_SECONDS:
         return "stale_timestamp"
-    if not verifier.is_valid(body=body, timestamp=timestamp, signature=signature):
-        return "bad_signature"
-    return ""
-
-
-def _is_event(body: bytes) -> bool:
-    """Whether a (valid, signed) body is an Events API delivery, whose acknowledgement is a
-    bare 200 that does not depend on the answer."""
-    if not body.startswith(b"{") or b"event_callback" not in body:
-        return False
-    return json.loads(body).get("type") == "event_callback"
+    try:
+        valid = verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
+    except UnicodeDecodeError:  # slack_sdk decodes the body before it hashes it
+        return "not_utf8"
+    return "" if valid else "bad_signature"
 
 
 def body_problem(body: bytes, content_type: str) -> str:
     """Why a signed body cannot be a Slack request ("" when it can)."""
     try:
         text = body.decode("utf-8")
-        if content_type.startswith("application/json"):
+        # As Bolt reads it: JSON when it says so, or when it starts with a brace, whatever the
+        # content type claims.
+        if content_type.startswith("application/json") or text.startswith("{"):
             return "" if isinstance(json.loads(text), dict) else "malformed_body"
         fields = dict(parse_qsl(text, keep_blank_values=True))
         if "payload" in fields and not isinstance(json.loads(fields["payload"]), dict):
@@ -114,6 +134,8 @@ def body_problem(body: bytes, content_type: str) -> str:
         return "" if fields else "malformed_body"
     except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         return "malformed_body"
+    except RecursionError:  # JSON nested deeper than Python's stack
+        return "too_deep"
 
 
 def slack_door(
@@ -121,11 +143,10 @@ def slack_door(
     signing_secret: str,
     refusals: RefusalLog | None = None,
     extra_paths: Iterable[str] = (),
-    forward: Callable[[Delivery], bool] | None = None,
+    metrics: Metrics | None = None,
 ) -> Wsgi:
     """Bolt's WSGI handler behind the checks above. `extra_paths` (OAuth) go to Bolt as they are.
-    With `forward`, an event is acknowledged here and handed over to be answered elsewhere
-    (bot.slack.answerer); whatever `forward` declines goes to Bolt here."""
+    With `metrics`, GET /metrics serves them and every acknowledgement is timed."""
     verifier = SignatureVerifier(signing_secret)
     refusals = refusals or RefusalLog()
     passthrough = frozenset(extra_paths)
@@ -138,6 +159,8 @@ def slack_door(
         path = environ.get("PATH_INFO", "")
         if path == HEALTH_PATH:
             return _respond(start_response, "200 OK", "ok")
+        if path == METRICS_PATH and metrics is not None:
+            return _metrics_page(metrics, start_response)
         if path in passthrough:
             return bolt_handler(environ, start_response)
         if path != EVENTS_PATH:
@@ -162,13 +185,25 @@ def slack_door(
         problem = body_problem(body, environ.get("CONTENT_TYPE", ""))
         if problem:
             return refuse(start_response, problem, "400 Bad Request")
-        if forward is not None and _is_event(body) and forward((body, forwarded_headers(environ))):
-            return _respond(start_response, "200 OK", "")
         environ["wsgi.input"] = io.BytesIO(body)
         try:
             return bolt_handler(environ, start_response)
         except Exception as error:  # Bolt answers its own errors; this is the last resort
             log.error("kind=server_error error=%s", type(error).__name__)
             return _respond(start_response, "500 Internal Server Error", "error")
+
+    if metrics is None:
+        return application
+    timed = metrics.ack_seconds
+
+    def timed_application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        started = time.perf_counter()
+        try:
+            return application(environ, start_response)
+        finally:
+            if environ.get("PATH_INFO") == EVENTS_PATH:
+                timed.observe(time.perf_counter() - started)
+
+    return timed_application
 
     return application

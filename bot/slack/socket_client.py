@@ -11,13 +11,21 @@ one thing added here. Slack's servers answer pings at once, so a second is gener
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
+from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.websocket_client import SocketModeClient
+
+if TYPE_CHECKING:
+    from bot.slack.metrics import Metrics
+
+log = logging.getLogger("tpm_bot")
 
 #: Seconds between pings. A silent connection is replaced within about PING + 2 x PONG seconds,
 #: plus the 3 s websocket-client waits for a close frame in reply to its own.
@@ -101,9 +109,11 @@ class _DeadlineClient(SocketModeClient):
 
 
 class HealthCheckedSocketModeHandler(SocketModeHandler):
-    """Bolt's websocket-client Socket Mode handler, on the client above."""
+    """Bolt's websocket-client Socket Mode handler, on the client above, timing each
+    acknowledgement and saying when a connection is open."""
 
-    def __init__(self, app: App, app_token: str) -> None:
+    def __init__(self, app: App, app_token: str, metrics: Metrics | None = None) -> None:
+        self.metrics = metrics
         self.app = app
         self.app_token = app_token
         self.client = _DeadlineClient(
@@ -113,3 +123,13 @@ class HealthCheckedSocketModeHandler(SocketModeHandler):
             ping_interval=PING_INTERVAL_SECONDS,
         )
         self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type]
+        self.client.on_open_listeners.append(self._opened)
+
+    def _opened(self, _: Any) -> None:
+        log.info("kind=socket decision=connected")
+
+    def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        started = time.perf_counter()
+        super().handle(client, req)
+        if self.metrics is not None:
+            self.metrics.ack_seconds.observe(time.perf_counter() - started)

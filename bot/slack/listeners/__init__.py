@@ -1,28 +1,18 @@
-"""Slack listeners, registered by kind as in Slack's Bolt starter template."""
+"""Slack listeners: plain module-level functions, one file per kind, registered here in one
+place, as in Slack's Bolt starter template. What they share (knowledge, settings, store,
+metrics) reaches them in Bolt's context (bot.slack.listeners.services)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from slack_bolt import App
 
-from bot.core.conversations import Conversations
-from bot.core.holder import KnowledgeHolder
-from bot.settings import Settings
 from bot.slack.listeners import actions, assistant, commands, events
 
-if TYPE_CHECKING:
-    from bot.store.store import Store
 
-
-def register(
-    app: App,
-    holder: KnowledgeHolder,
-    settings: Settings,
-    conversations: Conversations,
-    store: Store | None = None,
-) -> None:
-    assistant.register(app, holder, settings, conversations, store)
-    events.register(app, holder, settings, conversations, store)
-    commands.register(app, holder, settings, store)
-    actions.register(app, holder, settings, store)
+def register(app: App) -> None:
+    # The assistant first: its middleware claims assistant-thread messages before the plain
+    # message listener sees them.
+    assistant.register(app)
+    events.register(app)
+    commands.register(app)
+    actions.register(app)

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core.holder import KnowledgeHolder
 from bot.core.models import Section
 from bot.core.replies import help_reply, section_reply
-from bot.settings import Settings
 from bot.slack.blocks import (
     FEEDBACK,
     FEEDBACK_REASON,
@@ -34,9 +31,7 @@ from bot.slack.blocks import (
     render_blocks,
 )
 from bot.slack.listeners.handled import Handled, logged
-
-if TYPE_CHECKING:
-    from bot.store.store import Store
+from bot.slack.listeners.services import services
 
 #: Web API errors that mean the bot may not post in the channel where Share was clicked.
 CANNOT_POST = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action"}
@@ -74,152 +69,172 @@ def _team(body: dict) -> str:
     return str((body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or "")
 
 
-def register(
-    app: App, holder: KnowledgeHolder, settings: Settings, store: Store | None = None
-) -> None:
-    def clicked_section(body: dict) -> Section | None:
-        """The section a click names, or None if a reload removed it."""
-        return holder.matcher.kb.get(_clicked_value(body))
+def clicked_section(body: dict, context: BoltContext) -> Section | None:
+    """The section a click names, or None if a reload removed it."""
+    return services(context).holder.matcher.kb.get(_clicked_value(body))
 
-    def show(body: dict, respond: Respond, client: WebClient, *, full: bool) -> Handled:
-        section = clicked_section(body)
+
+def show(
+    body: dict, respond: Respond, client: WebClient, context: BoltContext, *, full: bool
+) -> Handled:
+    section = clicked_section(body, context)
+    if section is None:
+        return Handled("gone")
+    ephemeral = bool(body.get("container", {}).get("is_ephemeral"))
+    reply = section_reply(section, services(context).holder.matcher.kb)
+    message = render_blocks(reply, shareable=ephemeral and not full, full=full)
+    _deliver(body, message, respond, client)
+    return Handled("full" if full else "topic", section.id)
+
+
+def on_show_section(
+    ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext
+) -> Handled:
+    ack()
+    return show(body, respond, client, context, full=False)
+
+
+def on_show_full(
+    ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext
+) -> Handled:
+    ack()
+    return show(body, respond, client, context, full=True)
+
+
+def on_show_topics(
+    ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext
+) -> Handled:
+    ack()
+    _deliver(body, render_blocks(help_reply(services(context).holder.matcher.kb)), respond, client)
+    return Handled("topics")
+
+
+def on_home_page(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> Handled:
+    ack()
+    value = _clicked_value(body)
+    page = int(value) if value.isdigit() else 0
+    client.views_publish(
+        user_id=body["user"]["id"], view=home_view(services(context).holder.matcher.kb, page)
+    )
+    return Handled(f"page={page}")
+
+
+def on_share(
+    ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext
+) -> Handled:
+    ack()
+    section = clicked_section(body, context)
+    if section is None:
+        return Handled("gone")
+    reply = section_reply(section, services(context).holder.matcher.kb)
+    message = render_blocks(reply, shared_by=body["user"]["id"])
+    try:
+        client.chat_postMessage(channel=body["channel"]["id"], **message.as_kwargs())
+    except SlackApiError as error:
+        if error.response.get("error") not in CANNOT_POST:
+            raise
+        text = CANNOT_SHARE.format(bot=context.bot_user_id or "tpm-bot")
+        respond(response_type="ephemeral", replace_original=False, text=text)
+        raise  # still logged, with its context, by the app's error handler
+    respond(delete_original=True)
+    return Handled("share", section.id)
+
+
+def on_feedback(
+    ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext
+) -> Handled:
+    ack()
+    verdict, _, about = _clicked_value(body).partition(":")
+    kind, _, section_id = about.partition(":")
+    helpful = verdict == HELPFUL
+    container = body.get("container", {})
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
+    answer_key = f"{channel}:{container.get('message_ts', '')}"
+    team, user = _team(body), body["user"]["id"]
+    from bot.store.events import StoreUnavailable
+
+    store = services(context).store
+    try:
+        if store is None:
+            raise StoreUnavailable
+        store.feedback.vote(
+            answer=answer_key,
+            team=team,
+            user=user,
+            section=section_id,
+            decision=kind,
+            helpful=helpful,
+        )
+    except StoreUnavailable:
+        respond(response_type="ephemeral", replace_original=False, text=NOT_RECORDED)
+        return Handled("not_recorded", section_id or "-")
+    # Show it was noted in the message itself (no new message); the buttons stay, so a
+    # second click changes the vote.
+    posted = body.get("message") or {}
+    if posted.get("blocks"):
+        blocks, text = posted["blocks"], posted.get("text", "")
+    else:  # an ephemeral answer: its payload has no copy of the message, so render it again
+        section = services(context).holder.matcher.kb.get(section_id)
         if section is None:
-            return Handled("gone")
-        ephemeral = bool(body.get("container", {}).get("is_ephemeral"))
-        reply = section_reply(section, holder.matcher.kb)
-        message = render_blocks(reply, shareable=ephemeral and not full, full=full)
-        _deliver(body, message, respond, client)
-        return Handled("full" if full else "topic", section.id)
+            return Handled("helpful" if helpful else "not_helpful", section_id or "-")
+        again = render_blocks(
+            section_reply(section, services(context).holder.matcher.kb),
+            shareable=True,
+            feedback=True,
+        )
+        blocks, text = list(again.blocks), again.text
+    respond(replace_original=True, blocks=feedback_noted(blocks, helpful), text=text)
+    help_channel = services(context).settings.help_channel
+    if not helpful and help_channel:
+        respond(
+            response_type="ephemeral",
+            replace_original=False,
+            text=handoff_text(help_channel),
+        )
+    if not helpful and body.get("trigger_id"):
+        about_vote = json.dumps({"answer": answer_key, "team": team})
+        client.views_open(trigger_id=body["trigger_id"], view=feedback_reason_view(about_vote))
+    return Handled("helpful" if helpful else "not_helpful", section_id or "-")
 
-    @app.action(re.compile(rf"^(?:{SHOW_SECTION}|{PICK_SECTION})(?::.*)?$"))
-    @logged("button")
-    def on_show_section(ack: Ack, body: dict, respond: Respond, client: WebClient) -> Handled:
+
+def on_feedback_reason(ack: Ack, body: dict, view: dict, context: BoltContext) -> Handled:
+    values = (view.get("state") or {}).get("values") or {}
+    text = ((values.get(FEEDBACK_REASON_INPUT) or {}).get(FEEDBACK_REASON_INPUT) or {}).get(
+        "value"
+    ) or ""
+    if not text.strip():
         ack()
-        return show(body, respond, client, full=False)
+        return Handled("skipped")
+    try:
+        about = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        about = {}
+    from bot.store.events import StoreUnavailable
 
-    @app.action(re.compile(rf"^{SHOW_FULL}(?::.*)?$"))
-    @logged("button")
-    def on_show_full(ack: Ack, body: dict, respond: Respond, client: WebClient) -> Handled:
-        ack()
-        return show(body, respond, client, full=True)
+    store = services(context).store
+    try:
+        if store is None:
+            raise StoreUnavailable
+        store.feedback.reason(
+            answer=str(about.get("answer", "")),
+            team=str(about.get("team", "")) or _team(body),
+            user=body["user"]["id"],
+            text=text,
+        )
+    except StoreUnavailable:
+        ack(response_action="errors", errors={FEEDBACK_REASON_INPUT: NOT_RECORDED})
+        return Handled("not_recorded")
+    ack()
+    return Handled("noted")
 
-    @app.action(SHOW_TOPICS)
-    @logged("button")
-    def on_show_topics(ack: Ack, body: dict, respond: Respond, client: WebClient) -> Handled:
-        ack()
-        _deliver(body, render_blocks(help_reply(holder.matcher.kb)), respond, client)
-        return Handled("topics")
 
-    @app.action(re.compile(rf"^{HOME_PAGE}(?::.*)?$"))
-    @logged("button")
-    def on_home_page(ack: Ack, body: dict, client: WebClient) -> Handled:
-        ack()
-        value = _clicked_value(body)
-        page = int(value) if value.isdigit() else 0
-        client.views_publish(user_id=body["user"]["id"], view=home_view(holder.matcher.kb, page))
-        return Handled(f"page={page}")
-
-    @app.action(SHARE)
-    @logged("button")
-    def on_share(
-        ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext
-    ) -> Handled:
-        ack()
-        section = clicked_section(body)
-        if section is None:
-            return Handled("gone")
-        reply = section_reply(section, holder.matcher.kb)
-        message = render_blocks(reply, shared_by=body["user"]["id"])
-        try:
-            client.chat_postMessage(channel=body["channel"]["id"], **message.as_kwargs())
-        except SlackApiError as error:
-            if error.response.get("error") not in CANNOT_POST:
-                raise
-            text = CANNOT_SHARE.format(bot=context.bot_user_id or "tpm-bot")
-            respond(response_type="ephemeral", replace_original=False, text=text)
-            raise  # still logged, with its context, by the app's error handler
-        respond(delete_original=True)
-        return Handled("share", section.id)
-
-    @app.action(FEEDBACK)
-    @logged("feedback")
-    def on_feedback(ack: Ack, body: dict, respond: Respond, client: WebClient) -> Handled:
-        ack()
-        verdict, _, about = _clicked_value(body).partition(":")
-        kind, _, section_id = about.partition(":")
-        helpful = verdict == HELPFUL
-        container = body.get("container", {})
-        channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
-        answer_key = f"{channel}:{container.get('message_ts', '')}"
-        team, user = _team(body), body["user"]["id"]
-        from bot.store.events import StoreUnavailable
-
-        try:
-            if store is None:
-                raise StoreUnavailable
-            store.feedback.vote(
-                answer=answer_key,
-                team=team,
-                user=user,
-                section=section_id,
-                decision=kind,
-                helpful=helpful,
-            )
-        except StoreUnavailable:
-            respond(response_type="ephemeral", replace_original=False, text=NOT_RECORDED)
-            return Handled("not_recorded", section_id or "-")
-        # Show it was noted in the message itself (no new message); the buttons stay, so a
-        # second click changes the vote.
-        posted = body.get("message") or {}
-        if posted.get("blocks"):
-            blocks, text = posted["blocks"], posted.get("text", "")
-        else:  # an ephemeral answer: its payload has no copy of the message, so render it again
-            section = holder.matcher.kb.get(section_id)
-            if section is None:
-                return Handled("helpful" if helpful else "not_helpful", section_id or "-")
-            again = render_blocks(
-                section_reply(section, holder.matcher.kb), shareable=True, feedback=True
-            )
-            blocks, text = list(again.blocks), again.text
-        respond(replace_original=True, blocks=feedback_noted(blocks, helpful), text=text)
-        if not helpful and settings.help_channel:
-            respond(
-                response_type="ephemeral",
-                replace_original=False,
-                text=handoff_text(settings.help_channel),
-            )
-        if not helpful and body.get("trigger_id"):
-            about_vote = json.dumps({"answer": answer_key, "team": team})
-            client.views_open(trigger_id=body["trigger_id"], view=feedback_reason_view(about_vote))
-        return Handled("helpful" if helpful else "not_helpful", section_id or "-")
-
-    @app.view(FEEDBACK_REASON)
-    @logged("feedback_reason")
-    def on_feedback_reason(ack: Ack, body: dict, view: dict) -> Handled:
-        values = (view.get("state") or {}).get("values") or {}
-        text = ((values.get(FEEDBACK_REASON_INPUT) or {}).get(FEEDBACK_REASON_INPUT) or {}).get(
-            "value"
-        ) or ""
-        if not text.strip():
-            ack()
-            return Handled("skipped")
-        try:
-            about = json.loads(view.get("private_metadata") or "{}")
-        except ValueError:
-            about = {}
-        from bot.store.events import StoreUnavailable
-
-        try:
-            if store is None:
-                raise StoreUnavailable
-            store.feedback.reason(
-                answer=str(about.get("answer", "")),
-                team=str(about.get("team", "")) or _team(body),
-                user=body["user"]["id"],
-                text=text,
-            )
-        except StoreUnavailable:
-            ack(response_action="errors", errors={FEEDBACK_REASON_INPUT: NOT_RECORDED})
-            return Handled("not_recorded")
-        ack()
-        return Handled("noted")
+def register(app: App) -> None:
+    app.action(re.compile(rf"^(?:{SHOW_SECTION}|{PICK_SECTION})(?::.*)?$"))(
+        logged("button")(on_show_section)
+    )
+    app.action(re.compile(rf"^{SHOW_FULL}(?::.*)?$"))(logged("button")(on_show_full))
+    app.action(SHOW_TOPICS)(logged("button")(on_show_topics))
+    app.action(re.compile(rf"^{HOME_PAGE}(?::.*)?$"))(logged("button")(on_home_page))
+    app.action(SHARE)(logged("button")(on_share))
+    app.action(FEEDBACK)(logged("feedback")(on_feedback))
+    app.view(FEEDBACK_REASON)(logged("feedback_reason")(on_feedback_reason))

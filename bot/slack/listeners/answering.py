@@ -19,6 +19,7 @@ from bot.core.matcher import MatchResult
 from bot.core.replies import compose
 from bot.slack.blocks import Message, render_blocks
 from bot.slack.listeners.handled import Handled
+from bot.slack.listeners.services import services
 
 if TYPE_CHECKING:
     from bot.store.store import Store
@@ -65,6 +66,12 @@ def conversation_key(context: BoltContext, channel: str, thread_ts: str | None) 
     """A thread is a conversation; so is a DM outside threads."""
     where = f"{context.team_id or '-'}:{channel or '-'}"
     return f"{where}:{thread_ts}" if thread_ts else where
+
+
+def conversation_replies(context: BoltContext) -> ConversationReplies:
+    """Answering in the conversation this request belongs to, with the app's services."""
+    tpm = services(context)
+    return ConversationReplies(tpm.holder, tpm.conversations, tpm.settings.help_channel, tpm.store)
 
 
 class ConversationReplies(NamedTuple):

@@ -9,22 +9,16 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from slack_bolt import App, Assistant, BoltContext, BoltRequest, BoltResponse, Say, SetStatus
 from slack_bolt.context.set_suggested_prompts import SetSuggestedPrompts
 from slack_bolt.request.payload_utils import is_assistant_event
 from slack_sdk.errors import SlackApiError
 
-from bot.core.conversations import Conversations
-from bot.core.holder import KnowledgeHolder
 from bot.core.replies import HELP_INTRO, suggested_questions
-from bot.settings import Settings
-from bot.slack.listeners.answering import ConversationReplies, conversation_key
+from bot.slack.listeners.answering import conversation_key, conversation_replies
 from bot.slack.listeners.handled import Handled, logged
-
-if TYPE_CHECKING:
-    from bot.store.store import Store
+from bot.slack.listeners.services import services
 
 GREETING = f"Hi! {HELP_INTRO} Ask in your own words, or pick a suggestion."
 STATUS = "is looking that up in the guide…"
@@ -47,32 +41,26 @@ class TpmAssistant(Assistant):
         return super().process(req=req, resp=resp, next=next)
 
 
-def register(
-    app: App,
-    holder: KnowledgeHolder,
-    settings: Settings,
-    conversations: Conversations,
-    store: Store | None = None,
-) -> None:
+def on_thread_started(
+    say: Say, set_suggested_prompts: SetSuggestedPrompts, context: BoltContext
+) -> Handled:
+    """Greet, and suggest the knowledge base's most useful questions."""
+    say(GREETING)
+    set_suggested_prompts(prompts=list(suggested_questions(services(context).holder.matcher.kb)))
+    return Handled("greeted")
+
+
+def on_question(payload: dict, say: Say, set_status: SetStatus, context: BoltContext) -> Handled:
+    """A question in an assistant thread, answered with the thread's earlier sections."""
+    with contextlib.suppress(SlackApiError):  # a plain DM thread has no assistant status
+        set_status(STATUS)
+    thread = payload.get("thread_ts")
+    key = conversation_key(context, payload.get("channel", ""), thread)
+    return conversation_replies(context).reply(key, payload.get("text", ""), say, thread)
+
+
+def register(app: App) -> None:
     assistant = TpmAssistant()
-    replies = ConversationReplies(holder, conversations, settings.help_channel, store)
-
-    @assistant.thread_started
-    @logged("assistant")
-    def on_thread_started(say: Say, set_suggested_prompts: SetSuggestedPrompts) -> Handled:
-        say(GREETING)
-        set_suggested_prompts(prompts=list(suggested_questions(holder.matcher.kb)))
-        return Handled("greeted")
-
-    @assistant.user_message
-    @logged("assistant")
-    def on_question(
-        payload: dict, say: Say, set_status: SetStatus, context: BoltContext
-    ) -> Handled:
-        with contextlib.suppress(SlackApiError):  # a plain DM thread has no assistant status
-            set_status(STATUS)
-        thread = payload.get("thread_ts")
-        key = conversation_key(context, payload.get("channel", ""), thread)
-        return replies.reply(key, payload.get("text", ""), say, thread)
-
+    assistant.thread_started(logged("assistant")(on_thread_started))
+    assistant.user_message(logged("assistant")(on_question))
     app.assistant(assistant)
