@@ -171,14 +171,14 @@ def render_table(report: dict[str, Any]) -> str:
         )
     # Ids are shown whole (a cut id cannot be looked up): the column is as wide as the longest.
     width = max([len("Section"), *(len(s["id"]) for s in report["sections"])])
-    lines += ["", f"{'Section':<{width}}   asked helpful    not   rate"]
+    lines += ["", f"{'Section':<{width}}   asked  helpful  unhelpful   rate"]
     if not report["sections"]:
         lines.append("  (none yet)")
     for section in report["sections"]:
         rate = section["helpful_rate"]
         lines.append(
-            f"{section['id']:<{width}} {section['asked']:>7} {section['helpful']:>7}"
-            f" {section['not_helpful']:>6}  {_percent(rate) if rate is not None else '-':>5}"
+            f"{section['id']:<{width}} {section['asked']:>7} {section['helpful']:>8}"
+            f" {section['not_helpful']:>10} {_percent(rate) if rate is not None else '-':>6}"
         )
     more = _more(len(report["sections"]), report.get("sections_total", 0), "sections")
     lines += [more] if more else []
