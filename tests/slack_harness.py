@@ -155,9 +155,9 @@ class InProcessBot:
 
         from bot.settings import Settings
         from bot.slack.app import oauth_paths
-        from bot.slack.runtime import Runtime
         from bot.slack.http import slack_door
         from bot.slack.logs import RedactingFormatter
+        from bot.slack.runtime import Runtime
 
         self.settings = Settings(
             bot_token=BOT_TOKEN,
