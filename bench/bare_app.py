@@ -14,9 +14,9 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.settings import load_settings
 from bot.slack.app import web_client
-from bot.slack.metrics import Metrics
 from bot.slack.http import slack_door
 from bot.slack.logs import configure_logging, set_library_levels
+from bot.slack.metrics import Metrics
 from bot.slack.runtime import REPLY_THREADS
 from bot.slack.server import wsgi_server
 
@@ -42,10 +42,7 @@ def main() -> None:
 
     set_library_levels(settings.log_level)
     server = wsgi_server(slack_door(SlackRequestHandler(app), settings.signing_secret), settings)
-    try:
-        server.run()  # type: ignore[attr-defined]
-    except KeyboardInterrupt:
-        pass
+    server.run()  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":
