@@ -18,6 +18,20 @@ from bot.slack.listeners.handled import Handled, logged
 from bot.slack.listeners.services import SERVICES, Services
 from bot.slack.metrics import Metrics
 
+TEAM_FILE = """
+commands:
+  /tpm-oncall: team-oncall
+sections:
+  - id: team-oncall
+    title: TPM on-call rota
+    summary: TPMs in our team are on call one week in six.
+    body: The rota lives in the team wiki; swaps go through the channel.
+    aliases: [on call rota]
+    questions: [when are TPMs on call?]
+    related: []
+    source: Team wiki
+"""
+
 
 @pytest.fixture
 def services(matcher) -> Services:
@@ -108,11 +122,46 @@ def test_a_topic_command_shows_its_topic(context) -> None:
     assert handled == Handled("topic", "salary-india")
 
 
-def test_levels_command_names_one_level(context) -> None:
+def test_a_word_after_a_topic_command_picks_one_of_its_parts(context) -> None:
     ack, respond = Mock(), Mock()
-    command = {"command": "/tpm-levels", "text": "Director"}
-    handled = commands.on_levels(ack=ack, command=command, respond=respond, context=context)
-    assert handled == Handled("topic", "level-director-vp")
+    picks = {
+        ("/tpm-levels", "Director"): "level-director-vp",
+        ("/tpm-levels", "vp"): "level-director-vp",
+        ("/tpm-levels", "senior"): "level-senior",
+        ("/tpm-levels", ""): "levels",
+        ("/tpm-levels", "intern"): "levels",
+        ("/tpm-become", "2"): "gain-pm-experience",
+        ("/tpm-become", "9"): "how-to-become",
+    }
+    for (name, text), section in picks.items():
+        command = {"command": name, "text": text}
+        handled = commands.on_topic_command(
+            ack=ack, command=command, respond=respond, context=context
+        )
+        assert handled == Handled("topic", section), (name, text)
+
+
+def test_a_command_the_knowledge_does_not_name_shows_the_help(context) -> None:
+    ack, respond = Mock(), Mock()
+    command = {"command": "/tpm-unknown", "text": ""}
+    handled = commands.on_topic_command(ack=ack, command=command, respond=respond, context=context)
+    assert handled == Handled("help")
+
+
+def test_a_teams_own_command_shows_its_own_section(tmp_path) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text(TEAM_FILE, encoding="utf-8")
+    holder = KnowledgeHolder.load([str(team)], encoder=False)
+    context = BoltContext(
+        {SERVICES: Services(holder, Settings(), MemoryConversations()), "team_id": "T1"}
+    )
+    respond = Mock()
+    command = {"command": "/tpm-oncall", "text": ""}
+    handled = commands.on_topic_command(
+        ack=Mock(), command=command, respond=respond, context=context
+    )
+    assert handled == Handled("topic", "team-oncall")
+    assert "on call" in respond.call_args.kwargs["text"].lower()
 
 
 def test_a_click_on_a_topic_in_a_channel_message_answers_in_its_thread(context) -> None:

@@ -210,3 +210,53 @@ def test_a_section_with_errors_still_gets_its_duplicate_and_related_checks(
         f"{path}:11: section 'alpha' title must be text",
         f"{path}:16: related id 'nope' does not exist",
     ]
+
+
+def test_parts_name_existing_other_sections_in_order(tmp_path: Path) -> None:
+    overview = section().replace("source:", "parts: [beta, gamma, alpah]\n    source:")
+    path = write(tmp_path, "sections:\n" + overview + section("beta", "Beta", "b", "b?"))
+    assert problems(path) == [
+        f"{path}:9: parts id 'gamma' does not exist",
+        f"{path}:9: parts id 'alpah' does not exist; did you mean 'alpha'?",
+    ]
+    fixed = section().replace("source:", "parts: [beta]\n    source:")
+    good = write(tmp_path, "sections:\n" + fixed + section("beta", "Beta", "b", "b?"), "b.yaml")
+    assert load_knowledge([good], include_shipped=False)["alpha"].parts == ("beta",)
+
+
+def test_commands_name_a_slash_command_and_an_existing_section(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "commands:\n"
+        "  /team-alpha: alpah\n"
+        "  team-beta: alpha\n"
+        "  /tpm: alpha\n"
+        "  /Team-Gamma: alpha\n"
+        "sections:\n" + section(),
+    )
+    assert problems(path) == [
+        f"{path}:2: command '/team-alpha' shows unknown section 'alpah'; did you mean 'alpha'?",
+        f"{path}:3: command 'team-beta' must be a slash command in lower case, like '/tpm-salary'",
+        f"{path}:4: command '/tpm' is the bot's own; pick another name",
+        f"{path}:5: command '/Team-Gamma' must be a slash command in lower case, like "
+        "'/tpm-salary'",
+    ]
+
+
+def test_a_command_defined_in_two_files_names_the_first(tmp_path: Path) -> None:
+    first = write(tmp_path, "commands:\n  /team-alpha: alpha\nsections:\n" + section(), "a.yaml")
+    second = write(tmp_path, "commands:\n  /team-alpha: alpha\n", "b.yaml")
+    assert problems(first, second) == [
+        f"{second}:2: command '/team-alpha' is defined twice; first at {first}:2"
+    ]
+    assert load_knowledge([first], include_shipped=False).commands == {"/team-alpha": "alpha"}
+
+
+def test_the_guide_overview_names_a_section(tmp_path: Path) -> None:
+    path = write(tmp_path, "guide:\n  title: T\n  overview: alpah\nsections:\n" + section())
+    assert problems(path) == [
+        f"{path}:3: guide overview 'alpah' is not a section; did you mean 'alpha'?"
+    ]
+    good = write(tmp_path, "guide:\n  overview: alpha\nsections:\n" + section(), "b.yaml")
+    overview = load_knowledge([good], include_shipped=False).overview
+    assert overview is not None and overview.id == "alpha"

@@ -44,9 +44,12 @@ from bot.core.paths import expand_paths, shipped_knowledge_dir
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TEXT_FIELDS = ("title", "summary", "body", "source")
 _LIST_FIELDS = ("aliases", "questions", "related")
-_SECTION_FIELDS = ("id", *_TEXT_FIELDS, *_LIST_FIELDS, "comparison", "next")
-_GUIDE_FIELDS = ("title", "publisher", "link", "contact")
-_TOP_FIELDS = ("guide", "sections", "examples")
+_SECTION_FIELDS = ("id", *_TEXT_FIELDS, *_LIST_FIELDS, "comparison", "next", "parts")
+_GUIDE_FIELDS = ("title", "publisher", "link", "contact", "overview")
+_TOP_FIELDS = ("guide", "sections", "examples", "commands")
+#: Slash commands the bot answers itself, whatever the knowledge says.
+BUILTIN_COMMANDS = ("/tpm", "/tpm-topics")
+_COMMAND = re.compile(r"/[a-z0-9][a-z0-9_-]{0,30}")
 #: Longest example question kept: a long Slack post with the question after the asker's story
 #: fits; a pasted document does not teach the encoder anything.
 MAX_EXAMPLE_CHARS = 1_000
@@ -137,13 +140,16 @@ def _build(
     """Read every file, then check what only the whole set can show (ids, related, claims)."""
     drafts: list[_Draft] = []
     examples: list[_ExampleDraft] = []
+    commands: list[_CommandDraft] = []
     for path in files:
-        file_drafts, file_examples, file_problems = _read_file(path)
-        drafts.extend(file_drafts)
-        examples.extend(file_examples)
-        problems.extend(file_problems)
+        read = _read_file(path)
+        drafts.extend(read.drafts)
+        examples.extend(read.examples)
+        commands.extend(read.commands)
+        problems.extend(read.problems)
     problems.extend(_check_across_files(drafts))
     problems.extend(_check_examples(examples, drafts))
+    problems.extend(_check_commands(commands, drafts))
     if problems:
         # In reading order, file by file, so an editor can work down the list.
         order = {path: n for n, path in enumerate(files)}
@@ -155,6 +161,7 @@ def _build(
         tuple(files),
         added,
         tuple(e.example for e in examples),
+        {c.name: c.section for c in commands if c.name != _OVERVIEW},
     )
 
 
@@ -165,6 +172,31 @@ class _Draft(NamedTuple):
     path: str
     lines: dict[str, int]
     item_lines: dict[str, list[int]]
+
+
+class _CommandDraft(NamedTuple):
+    """A slash command that shows one section, with where it was written."""
+
+    name: str
+    section: str
+    path: str
+    line: int
+
+
+class _FileContents(NamedTuple):
+    drafts: list[_Draft]
+    examples: list[_ExampleDraft]
+    #: The file's `commands:`, and its guide's `overview` (named "overview").
+    commands: list[_CommandDraft]
+    problems: list[Problem]
+
+
+def _unreadable(problem: Problem) -> _FileContents:
+    return _FileContents([], [], [], [problem])
+
+
+#: The name a guide's `overview` goes by among a file's references to sections.
+_OVERVIEW = "overview"
 
 
 class _ExampleDraft(NamedTuple):
@@ -230,15 +262,17 @@ def _syntax_problem(path: str, text: str, error: yaml.MarkedYAMLError) -> Proble
     return Problem(path, line, f"YAML syntax error: {what}")
 
 
-def _read_file(path: str) -> tuple[list[_Draft], list[_ExampleDraft], list[Problem]]:
+def _read_file(path: str) -> _FileContents:
     raw = _read_bytes(path)
     if isinstance(raw, Problem):
-        return [], [], [raw]
+        return _unreadable(raw)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return [], [], [Problem(path, line, "file is not UTF-8 text; save it with UTF-8 encoding")]
+        return _unreadable(
+            Problem(path, line, "file is not UTF-8 text; save it with UTF-8 encoding")
+        )
     try:
         loader = _Loader(text)
         try:
@@ -246,16 +280,14 @@ def _read_file(path: str) -> tuple[list[_Draft], list[_ExampleDraft], list[Probl
         finally:
             loader.dispose()
     except _Refused as refused:
-        return [], [], [Problem(path, refused.line, refused.message)]
+        return _unreadable(Problem(path, refused.line, refused.message))
     except yaml.MarkedYAMLError as error:
-        return [], [], [_syntax_problem(path, text, error)]
+        return _unreadable(_syntax_problem(path, text, error))
     except yaml.YAMLError as error:
-        return [], [], [Problem(path, 1, f"YAML syntax error: {error}")]
+        return _unreadable(Problem(path, 1, f"YAML syntax error: {error}"))
     if root is None:
-        return (
-            [],
-            [],
-            [Problem(path, 1, "file is empty; expected a mapping with a 'sections:' list")],
+        return _unreadable(
+            Problem(path, 1, "file is empty; expected a mapping with a 'sections:' list")
         )
     return _FileReader(path).read(root)
 
@@ -327,16 +359,22 @@ class _FileReader:
                 lines.append(_line(item))
         return values, lines
 
-    def read(self, root: yaml.Node) -> tuple[list[_Draft], list[_ExampleDraft], list[Problem]]:
+    def read(self, root: yaml.Node) -> _FileContents:
         top = self.mapping(root, "the file", _TOP_FIELDS)
         if not top and not self.problems:
             self.problem(root, "file has no 'sections:' list")
         guide = self.guide(top["guide"]) if "guide" in top else GuideInfo()
         drafts: list[_Draft] = []
         examples = self.examples(top["examples"]) if "examples" in top else []
+        commands = self.commands(top["commands"]) if "commands" in top else []
+        if guide.overview and "guide" in top:
+            fields = self.mapping(top["guide"], "'guide'", None)
+            commands.append(
+                _CommandDraft(_OVERVIEW, guide.overview, self.path, _line(fields["overview"]))
+            )
         sections = top.get("sections")
         if sections is None:
-            if top and "examples" not in top:  # a file of examples alone is fine
+            if top and not {"examples", "commands"} & set(top):  # examples alone are fine
                 self.problem(root, "missing 'sections:' list")
         elif not isinstance(sections, yaml.SequenceNode):
             self.problem(sections, "'sections' must be a list of sections ('- id: ...')")
@@ -347,7 +385,26 @@ class _FileReader:
                 draft = self.section(node, guide)
                 if draft:
                     drafts.append(draft)
-        return drafts, examples, self.problems
+        return _FileContents(drafts, examples, commands, self.problems)
+
+    def commands(self, node: yaml.Node) -> list[_CommandDraft]:
+        """`commands:` maps slash commands to the section each shows (`/tpm-salary: salary`)."""
+        found: list[_CommandDraft] = []
+        commands = self.mapping(node, "'commands'", None, "'/command: section-id' lines")
+        for name, target in commands.items():
+            if not _COMMAND.fullmatch(name):
+                self.problem(
+                    target,
+                    f"command '{name}' must be a slash command in lower case, like '/tpm-salary'",
+                )
+                continue
+            if name in BUILTIN_COMMANDS:
+                self.problem(target, f"command '{name}' is the bot's own; pick another name")
+                continue
+            section = self.text(target, f"command '{name}'")
+            if section is not None:
+                found.append(_CommandDraft(name, section, self.path, _line(target)))
+        return found
 
     def examples(self, node: yaml.Node) -> list[_ExampleDraft]:
         """`examples:` maps section ids to lists of questions that section answers."""
@@ -396,6 +453,9 @@ class _FileReader:
             self.comparison(fields["comparison"], label) if "comparison" in fields else None
         )
         following = self.text(fields["next"], f"{label} next") if "next" in fields else None
+        parts, item_lines["parts"] = (
+            self.text_list(fields["parts"], f"{label} parts") if "parts" in fields else ([], [])
+        )
         self.check_lengths(fields, texts, label)
         self.check_message(fields, texts, section_id, guide, label)
         if section_id is None:
@@ -415,6 +475,7 @@ class _FileReader:
             comparison=comparison,
             guide=guide,
             next=following or "",
+            parts=tuple(parts),
         )
         lines = {name: _line(n) for name, n in fields.items()}
         return _Draft(section, self.path, lines, item_lines)
@@ -566,6 +627,10 @@ def _check_across_files(drafts: list[_Draft]) -> list[Problem]:
         ]
         if section.next:
             references.append(("next", section.next, draft.lines["next"]))
+        references += [
+            ("parts", part, draft.item_lines["parts"][index])
+            for index, part in enumerate(section.parts)
+        ]
         for kind, target, line in references:
             if target == section.id:
                 problems.append(
@@ -592,6 +657,49 @@ def _check_across_files(drafts: list[_Draft]) -> list[Problem]:
                     )
                 elif not owner:
                     claims[key] = (section.id, draft.path, line)
+    return problems
+
+
+def _check_commands(commands: list[_CommandDraft], drafts: list[_Draft]) -> list[Problem]:
+    """Every command shows a section that exists, and is defined once; a guide's `overview`
+    names a section that exists."""
+    problems: list[Problem] = []
+    ids = sorted({d.section.id for d in drafts})
+    first: dict[str, _CommandDraft] = {}
+    for command in commands:
+        if command.name == _OVERVIEW:
+            if command.section not in ids:
+                close = get_close_matches(command.section, ids, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                problems.append(
+                    Problem(
+                        command.path,
+                        command.line,
+                        f"guide overview '{command.section}' is not a section{hint}",
+                    )
+                )
+            continue
+        if command.name in first:
+            other = first[command.name]
+            problems.append(
+                Problem(
+                    command.path,
+                    command.line,
+                    f"command '{command.name}' is defined twice; first at {other.path}:{other.line}",
+                )
+            )
+            continue
+        first[command.name] = command
+        if command.section not in ids:
+            close = get_close_matches(command.section, ids, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(
+                Problem(
+                    command.path,
+                    command.line,
+                    f"command '{command.name}' shows unknown section '{command.section}'{hint}",
+                )
+            )
     return problems
 
 

@@ -1214,7 +1214,9 @@ class Matcher:
         if PROGRAM in hits:
             # Technical *program* manager: say which role the guide is about, and give the
             # closest topic (what a TPM is, when nothing closer stands out).
-            closest = None if ranked and ranked[0][1] >= SUGGEST_SCORE else "what-is-a-tpm"
+            overview = self.kb.overview
+            stands_out = ranked and ranked[0][1] >= SUGGEST_SCORE
+            closest = None if stands_out or overview is None else overview.id
             return self._partial(ranked, closest, self._lexicon.program, target)
         if query.names_other_role and not query.names_role:
             return _Decision("none", ranked)

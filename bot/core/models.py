@@ -15,6 +15,9 @@ class GuideInfo(NamedTuple):
     publisher: str = ""
     link: str = ""
     contact: str = ""
+    #: The section that introduces the guide's subject: offered when a question is about a
+    #: neighbouring subject (a technical *program* manager) and nothing closer stands out.
+    overview: str = ""
 
 
 class ComparisonRow(NamedTuple):
@@ -47,6 +50,9 @@ class Section(NamedTuple):
     #: The section that comes after this one in a sequence (step 1 -> step 2, mid -> senior),
     #: so "and after that?" has an answer; "" when none does.
     next: str = ""
+    #: The sections an overview lists, in its order (the levels, the steps): what "the second
+    #: one" or `/tpm-levels senior` picks from.
+    parts: tuple[str, ...] = ()
 
 
 class Example(NamedTuple):
@@ -79,7 +85,7 @@ class KnowledgeError(Exception):
 class KnowledgeBase:
     """The loaded sections in file order, with look-up by id."""
 
-    __slots__ = ("_by_id", "added", "examples", "files", "sections")
+    __slots__ = ("_by_id", "added", "commands", "examples", "files", "sections")
 
     def __init__(
         self,
@@ -87,8 +93,11 @@ class KnowledgeBase:
         files: tuple[str, ...] = (),
         added: frozenset[str] = frozenset(),
         examples: tuple[Example, ...] = (),
+        commands: dict[str, str] | None = None,
     ) -> None:
         self.sections = sections
+        #: Slash commands that show one section, from the files' `commands:` mappings.
+        self.commands = dict(commands or {})
         self.files = files
         #: Labelled example questions from the files' `examples:` mappings, in file order.
         self.examples = examples
@@ -96,6 +105,14 @@ class KnowledgeBase:
         #: says the guide lacks, such a section may well cover.
         self.added = added
         self._by_id = {s.id: s for s in sections}
+
+    @property
+    def overview(self) -> Section | None:
+        """The section the first file's guide names as its overview, if any."""
+        for section in self.sections:
+            if section.guide.overview:
+                return self.get(section.guide.overview)
+        return None
 
     def get(self, section_id: str) -> Section | None:
         return self._by_id.get(section_id)

@@ -1,37 +1,48 @@
-"""Slash commands. Replies are ephemeral (career questions are personal) and shareable."""
+"""Slash commands. Replies are ephemeral (career questions are personal) and shareable.
+
+`/tpm` and `/tpm-topics` are the bot's own. Every other command shows the section the knowledge
+files name for it (`commands:`), so a team's knowledge base can add its own; a word after such a
+command picks one of the section's `parts` (`/tpm-levels senior`, `/tpm-become 2`).
+"""
 
 from __future__ import annotations
 
+import re
+
 from slack_bolt import Ack, App, BoltContext, Respond
 
+from bot.core.models import KnowledgeBase, Section
 from bot.core.replies import help_reply, section_reply
+from bot.core.text import plain_words
 from bot.slack.blocks import render_blocks
 from bot.slack.listeners.answering import answer
 from bot.slack.listeners.handled import Handled, logged
 from bot.slack.listeners.services import services
 
-#: Commands that always show one topic: command -> section id.
-TOPIC_COMMANDS = {
-    "/tpm-salary": "salary-india",
-    "/tpm-become": "how-to-become",
-    "/tpm-vs-pm": "pm-vs-tpm",
-    "/tpm-role": "what-is-a-tpm",
-}
-LEVELS = {
-    "mid": "level-mid",
-    "senior": "level-senior",
-    "director": "level-director-vp",
-    "vp": "level-director-vp",
-}
-COMMANDS = ("/tpm", "/tpm-levels", "/tpm-topics", *TOPIC_COMMANDS)
+#: Every command a request may name: the bot's own, then any the knowledge files define (the
+#: manifest declares those of the shipped guide).
+ANY_COMMAND = re.compile(r"^/.+$")
 
 
-def show_topic(respond: Respond, context: BoltContext, section_id: str) -> Handled:
-    kb = services(context).holder.matcher.kb
-    section = kb.get(section_id)
+def chosen_part(kb: KnowledgeBase, section: Section, wanted: str) -> Section:
+    """The part of `section` that `wanted` names, by its number ("2") or a word of its title
+    ("senior", "vp"); the section itself when nothing matches."""
+    words = plain_words(wanted)
+    parts = [p for p in (kb.get(i) for i in section.parts) if p is not None]
+    if not words or not parts:
+        return section
+    if words[0].isdigit() and 1 <= int(words[0]) <= len(parts):
+        return parts[int(words[0]) - 1]
+    for part in parts:
+        if words[0] in plain_words(part.title):
+            return part
+    return section
+
+
+def show_section(respond: Respond, kb: KnowledgeBase, section: Section | None) -> Handled:
     reply = section_reply(section, kb) if section else help_reply(kb)
     respond(response_type="ephemeral", **render_blocks(reply, shareable=True).as_kwargs())
-    return Handled("topic" if section else "help", section_id if section else "-")
+    return Handled("topic", section.id) if section else Handled("help")
 
 
 def show_help(respond: Respond, context: BoltContext) -> Handled:
@@ -59,13 +70,6 @@ def on_tpm(ack: Ack, command: dict, respond: Respond, context: BoltContext) -> H
     return answered.handled
 
 
-def on_levels(ack: Ack, command: dict, respond: Respond, context: BoltContext) -> Handled:
-    """`/tpm-levels [mid|senior|director|vp]`."""
-    ack()
-    words = command.get("text", "").strip().lower().split()
-    return show_topic(respond, context, LEVELS.get(words[0] if words else "", "levels"))
-
-
 def on_topics(ack: Ack, respond: Respond, context: BoltContext) -> Handled:
     """`/tpm-topics`: every topic."""
     ack()
@@ -73,14 +77,17 @@ def on_topics(ack: Ack, respond: Respond, context: BoltContext) -> Handled:
 
 
 def on_topic_command(ack: Ack, command: dict, respond: Respond, context: BoltContext) -> Handled:
-    """A command that always shows one topic (TOPIC_COMMANDS)."""
+    """A command the knowledge files point at a section; unknown ones get the help."""
     ack()
-    return show_topic(respond, context, TOPIC_COMMANDS.get(command.get("command", ""), ""))
+    kb = services(context).holder.matcher.kb
+    section = kb.get(kb.commands.get(command.get("command", ""), ""))
+    if section is not None:
+        section = chosen_part(kb, section, command.get("text", ""))
+    return show_section(respond, kb, section)
 
 
 def register(app: App) -> None:
     app.command("/tpm")(logged("command")(on_tpm))
-    app.command("/tpm-levels")(logged("command")(on_levels))
     app.command("/tpm-topics")(logged("command")(on_topics))
-    for name in TOPIC_COMMANDS:
-        app.command(name)(logged("command")(on_topic_command))
+    # Last: Bolt gives a command to the first listener that matches it.
+    app.command(ANY_COMMAND)(logged("command")(on_topic_command))
