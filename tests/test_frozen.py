@@ -2,30 +2,32 @@
 
 The set was written from the guide alone by someone who never saw the knowledge base, the
 development questions or the code, and it is never tuned on: only these aggregate figures are
-looked at. Issue 10 asks for in-domain top-1 >= 0.90, unanswerable declined or partial >= 0.85
-and every off-topic question declined. The floors below are at least that; the other kinds are
-held where the matcher stands, so that none can slip.
+looked at, and a failure prints them alone, never the questions. Issue 10 asked for floors of
+in-domain top-1 >= 0.90, unanswerable declined or partial >= 0.85 and every off-topic question
+declined, with targets of 0.92, 0.90 and 1.0; every target is met and is now the floor. The
+other kinds are held where the matcher stands, so that none can slip.
 """
 
 from __future__ import annotations
 
 import pytest
-from evaluation import by_kind, frozen_cases, score
+from evaluation import by_kind, frozen_cases, passes
 
 FROZEN = by_kind(frozen_cases())
 
-#: kind -> (floor enforced now, the issue's target)
+#: kind -> the rate the matcher must reach on it
 FLOORS = {
-    # Reached 0.926 without tuning on this set (0.885 a session earlier, 0.861 before that):
-    # the issue's 0.90 floor, with its 0.92 target met.
-    "in_domain": (0.90, 0.90),
-    # Reached 0.929 without tuning on this set (0.905 a session earlier): the issue's target.
-    "unanswerable": (0.90, 0.85),
-    "off_topic": (1.0, 1.0),
+    # Issue 10's target (its floor was 0.90). Reached 0.926 without tuning on this set (0.885 a
+    # session earlier, 0.861 before that); 0.967 (118/122) with the encoder.
+    "in_domain": 0.92,
+    # Issue 10's target (its floor was 0.85). Reached 0.929 without tuning on this set (0.905 a
+    # session earlier); 0.952 (40/42) with the encoder.
+    "unanswerable": 0.90,
+    "off_topic": 1.0,
     # Not in the issue's floors; held where they are so they cannot slip.
-    "two_part": (0.83, 0.83),
-    "follow_up": (0.85, 0.75),
-    "social": (1.0, 1.0),
+    "two_part": 0.83,
+    "follow_up": 0.85,
+    "social": 1.0,
 }
 
 
@@ -36,8 +38,10 @@ def test_frozen_set_has_every_kind_of_question() -> None:
 
 @pytest.mark.parametrize("kind", sorted(FLOORS))
 def test_frozen_questions_clear_their_floor(matcher, kind) -> None:
-    floor, _target = FLOORS[kind]
-    result = score(matcher, FROZEN[kind])
-    assert result.rate >= floor, (
-        f"frozen {kind}: {result.rate:.3f} < {floor}; misses:\n" + "\n".join(result.misses)
-    )
+    # Counts only, and no local holding a question or a miss: pytest would print the misses of a
+    # Score in its account of a failed comparison (and every local with --showlocals).
+    floor = FLOORS[kind]
+    passed = sum(passes(matcher, case)[0] for case in FROZEN[kind])
+    total = len(FROZEN[kind])
+    clears = passed / total >= floor
+    assert clears, f"frozen {kind}: {passed / total:.3f} < {floor} ({passed}/{total})"
