@@ -17,7 +17,7 @@ from bot.store.events import EventLog
 from bot.store.feedback import FeedbackLog
 from bot.store.migrate import upgrade
 from bot.store.questions import QuestionLog
-from bot.store.writer import DRAIN_SECONDS, WriteBehind
+from bot.store.writer import DRAIN_SECONDS, FLUSH_SECONDS, WriteBehind
 
 log = logging.getLogger("tpm_bot")
 
@@ -182,21 +182,23 @@ class Store:
         thread.start()
         return thread
 
-    def flush(self) -> None:
-        """Write what is queued now (it would be written within a tick anyway)."""
-        self.events.writer.flush()
-        self.questions.writer.flush()
-        self.conversations.writer.flush()
+    def flush(self, timeout: float = FLUSH_SECONDS) -> bool:
+        """Write what is queued now (it would be written within a tick anyway), waiting at
+        most `timeout` seconds in all; whether everything was written."""
+        until = time.monotonic() + timeout
+        written = True
+        for writer in self._writers():
+            written = writer.flush(max(0.0, until - time.monotonic())) and written
+        return written
+
+    def _writers(self) -> list[WriteBehind[Any]]:
+        return [self.events.writer, self.questions.writer, self.conversations.writer]
 
     def close(self, drain: float = DRAIN_SECONDS) -> None:
         """Stop retrying the migration, and write what is queued within `drain` seconds (the
         three writers drain together); rows left are counted as dropped in the log."""
         self._closing.set()
-        writers: list[WriteBehind[Any]] = [
-            self.events.writer,
-            self.questions.writer,
-            self.conversations.writer,
-        ]
+        writers = self._writers()
         for writer in writers:
             writer.stop()
         until = time.monotonic() + drain
