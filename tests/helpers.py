@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import os
 import subprocess
 import sys
 import textwrap
+import traceback
+
+#: Commands a process adds nothing to (no signals, no server, no start-up time measured): run
+#: in the test's own process, where the knowledge and the sentence model are already loaded,
+#: instead of paying a second of imports and model loading for each.
+IN_PROCESS = frozenset({"ask", "chat", "topics", "validate", "report", "db"})
 
 
 def run_cli(
@@ -13,8 +22,14 @@ def run_cli(
     stdin: str | None = None,
     env: dict[str, str] | None = None,
     cwd: str | os.PathLike[str] | None = None,
-):
-    """Run `tpm-bot` as a real process, the way a user does."""
+    process: bool = False,
+) -> subprocess.CompletedProcess[str]:
+    """Run `tpm-bot` with these arguments and return what it printed and its exit code. The
+    commands in IN_PROCESS run `bot.cli.main` here, with the environment, working folder and
+    standard streams a process would have; `process=True` (and every other command) runs
+    `python -m bot` as a real process, the way a user does."""
+    if not process and args and args[0] in IN_PROCESS:
+        return _run_here(list(args), stdin, env or {}, cwd)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=cwd,
@@ -25,6 +40,37 @@ def run_cli(
         timeout=60,
         check=False,
     )
+
+
+def _run_here(
+    args: list[str], stdin: str | None, env: dict[str, str], cwd: str | os.PathLike[str] | None
+) -> subprocess.CompletedProcess[str]:
+    from bot.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_env, saved_cwd, saved_stdin = dict(os.environ), os.getcwd(), sys.stdin
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    os.environ.update(env)
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        sys.stdin = io.StringIO(stdin or "")
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(args)
+            except SystemExit as exit:  # argparse's usage errors, as the process would exit
+                code = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
+            except Exception:  # what the process would print before exiting 1
+                traceback.print_exc()
+                code = 1
+    finally:
+        sys.stdin = saved_stdin
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        root.handlers[:], root.level = saved_handlers, saved_level
+    return subprocess.CompletedProcess(["tpm-bot", *args], code, out.getvalue(), err.getvalue())
 
 
 #: A team's own knowledge file, as a user would add with --knowledge or TPM_BOT_KNOWLEDGE.
