@@ -113,8 +113,9 @@ def test_no_frozen_or_calibration_question_sits_in_the_example_bank(kb) -> None:
     held_out = [c.q for c in frozen_cases()]
     for name in BLIND_SET_FILES:
         held_out += [c.q for c in blind_cases(name)]
-    leaked = [q for q in held_out if _claim_key(q) in bank]
-    assert leaked == []
+    leaked = sum(_claim_key(q) in bank for q in held_out)
+    # A count, never the questions: the held-out sets are read in aggregate only.
+    assert leaked == 0, f"{leaked} held-out questions are in the example bank"
 
 
 def test_the_shipped_vectors_cover_every_sentence_of_the_shipped_bank(kb) -> None:
