@@ -113,10 +113,7 @@ def signature_problem(
         return "bad_timestamp"
     if abs(time.time() - int(timestamp)) > MAX_AGE_SECONDS:
         return "stale_timestamp"
-    try:
-        valid = verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
-    except UnicodeDecodeError:  # slack_sdk decodes the body before it hashes it
-        return "not_utf8"
+    valid = verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
     return "" if valid else "bad_signature"
 
 
@@ -174,6 +171,10 @@ def slack_door(
         if length > MAX_BODY_BYTES:
             return refuse(start_response, "too_large", "413 Payload Too Large")
         body = environ["wsgi.input"].read(length) if length > 0 else b""
+        try:  # Slack sends UTF-8, and slack_sdk's signature check decodes before it hashes
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return refuse(start_response, "not_utf8", "400 Bad Request")
         problem = signature_problem(
             verifier,
             body,
@@ -188,9 +189,10 @@ def slack_door(
         environ["wsgi.input"] = io.BytesIO(body)
         try:
             return bolt_handler(environ, start_response)
-        except Exception as error:  # Bolt answers its own errors; this is the last resort
-            log.error("kind=server_error error=%s", type(error).__name__)
-            return _respond(start_response, "500 Internal Server Error", "error")
+        except Exception:
+            # Bolt answers its listeners' errors itself; what escapes is Bolt failing to read a
+            # signed body whose fields have the wrong types (`"user": false`).
+            return refuse(start_response, "malformed_fields", "400 Bad Request")
 
     if metrics is None:
         return application
