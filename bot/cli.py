@@ -30,7 +30,7 @@ from bot.settings import (
 
 if TYPE_CHECKING:
     from bot.core.holder import KnowledgeHolder
-    from bot.core.models import KnowledgeBase, Section
+    from bot.core.models import KnowledgeBase
     from bot.core.replies import Reply
     from bot.store.store import Store
 
@@ -70,30 +70,6 @@ def load_holder(settings: Settings) -> KnowledgeHolder:
     return KnowledgeHolder(
         load_or_exit(settings), settings.knowledge_paths, settings.cache_dir, settings.encoder
     )
-
-
-class Conversation:
-    """A terminal conversation: the sections answered so far, for follow-ups."""
-
-    def __init__(self, matcher: Matcher) -> None:
-        self.matcher = matcher
-        self.history: tuple[str, ...] = ()
-        #: The topics the last reply offered to pick from ("did you mean ...?").
-        self.offered: tuple[Section, ...] = ()
-
-    def ask(self, question: str) -> tuple[MatchResult, Reply]:
-        """The result and the reply to show: the reply's offered topics are what the next
-        message may pick from."""
-        # Imported here: a one-off `ask` has no conversation, and the module brings threading.
-        from bot.core.conversations import answered_sections, pick_result, remembered
-
-        result = pick_result(question, self.offered) if self.offered else None
-        if result is None:
-            result = self.matcher.match(question, self.history)
-        self.history = remembered(self.history, answered_sections(result))
-        reply = compose(result, self.matcher.kb)
-        self.offered = reply.options
-        return result, reply
 
 
 def result_json(
@@ -158,6 +134,9 @@ def _conversations(lines: Iterable[str]) -> Iterator[tuple[bool, str]]:
 
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    # Imported here: the conversation model brings threading, which a one-off `ask` skips.
+    from bot.core.conversations import Dialogue
+
     matcher = load_or_exit(settings)
     kb = matcher.kb
 
@@ -203,10 +182,10 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             record(result, question)
             show(question, result)
         elif args.conversation:
-            conversation = Conversation(matcher)
+            conversation = Dialogue(matcher)
             for new, question in _conversations(sys.stdin):
                 if new:
-                    conversation = Conversation(matcher)
+                    conversation = Dialogue(matcher)
                 result, reply = conversation.ask(question)
                 record(result, question)
                 show(question, result, reply, new=new)
@@ -227,8 +206,10 @@ def terminal_width() -> int:
 
 
 def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.conversations import Dialogue
+
     matcher = load_or_exit(settings)
-    conversation = Conversation(matcher)
+    conversation = Dialogue(matcher)
     try:
         import readline
 
@@ -258,7 +239,7 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
                 if line.lower() in ("quit", "exit", ":q"):
                     break
                 if line.lower() in ("new", "reset"):
-                    conversation = Conversation(matcher)
+                    conversation = Dialogue(matcher)
                     say("Starting a new conversation.\n")
                 elif line.lower() in ("topics", "/topics"):
                     say(topic_list(matcher.kb), end="\n\n")

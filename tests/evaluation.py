@@ -236,3 +236,93 @@ def blind_figures(matcher: Any, cases: Iterable[Case]) -> dict[str, tuple[int, i
         elif case.kind == "unanswerable":
             count("unanswerable not pretended", result.status != "answer")
     return {name: (row[0], row[1]) for name, row in tally.items()}
+
+
+# -- blind conversations (data/*_conversations.yaml) ------------------------------------------------
+
+#: "frozen": never tuned on, read in aggregate; "dev": for development.
+CONVERSATION_FILES = {
+    "frozen": "frozen_conversations.yaml",
+    "dev": "dev_conversations.yaml",
+}
+
+
+class Turn(NamedTuple):
+    say: str
+    #: Acceptable section ids; empty when the guide cannot answer it.
+    expect: tuple[str, ...]
+    kind: str = "first"  # first, part, aspect, unanswerable, pick, topic-change
+
+
+class TwoPart(NamedTuple):
+    say: str
+    #: One entry per part: a section id, or None for a part the guide does not cover.
+    parts: tuple[str | None, ...]
+
+
+def _expected(value: Any) -> tuple[str, ...]:
+    values = value if isinstance(value, list) else [value]
+    return tuple(v for v in values if v not in (None, "none"))
+
+
+def conversation_set(name: str) -> tuple[list[list[Turn]], list[TwoPart]]:
+    data = yaml.safe_load((DATA / CONVERSATION_FILES[name]).read_text("utf-8"))
+    conversations = [
+        [Turn(t["say"], _expected(t["expect"]), t.get("kind", "first")) for t in c["turns"]]
+        for c in data["conversations"]
+    ]
+    two_parts = [
+        TwoPart(
+            item["say"],
+            tuple(None if e in (None, "none") else e for e in item["expect"]),
+        )
+        for item in data["two_part"]
+    ]
+    return conversations, two_parts
+
+
+def turn_passes(result: Any, turn: Turn) -> bool:
+    """A turn the guide answers passes on its section (answered, or partly answered); one it
+    cannot answer passes when the bot does not pretend (anything but a plain answer)."""
+    if not turn.expect:
+        return result.status != "answer"
+    return result.section is not None and result.section.id in turn.expect
+
+
+def two_part_passes(result: Any, item: TwoPart) -> bool:
+    """Every part answered: the sections shown are exactly the covered parts, and a part the
+    guide lacks is said to be missing."""
+    shown = {result.section.id} if result.section is not None else set()
+    shown |= {s.id for s in result.also}
+    covered = {p for p in item.parts if p is not None}
+    if shown != covered:
+        return False
+    return None not in item.parts or bool(result.not_covered) or result.status != "answer"
+
+
+def conversation_figures(matcher: Any, name: str) -> dict[str, tuple[int, int]]:
+    """Passed and total by measure: two-part messages, follow-ups (every turn after the
+    first), follow-ups by kind, and first turns."""
+    from bot.core.conversations import Dialogue
+
+    conversations, two_parts = conversation_set(name)
+    tally: dict[str, list[int]] = {}
+
+    def count(measure: str, ok: bool) -> None:
+        passed_total = tally.setdefault(measure, [0, 0])
+        passed_total[0] += ok
+        passed_total[1] += 1
+
+    for turns in conversations:
+        dialogue = Dialogue(matcher)
+        for turn in turns:
+            result, _ = dialogue.ask(turn.say)
+            ok = turn_passes(result, turn)
+            if turn.kind == "first":
+                count("first turns", ok)
+                continue
+            count("follow-ups resolved", ok)
+            count(f"follow-ups: {turn.kind}", ok)
+    for item in two_parts:
+        count("two-part, every part answered", two_part_passes(matcher.match(item.say), item))
+    return {measure: (p, t) for measure, (p, t) in sorted(tally.items())}

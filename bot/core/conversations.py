@@ -15,8 +15,9 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
-from bot.core.matcher import Candidate, MatchResult
+from bot.core.matcher import Candidate, Matcher, MatchResult
 from bot.core.models import Section
+from bot.core.replies import Reply, compose
 
 #: Sections a conversation remembers.
 MEMORY = 5
@@ -140,3 +141,26 @@ class MemoryConversations:
             self._items[key] = Conversation(remembered(earlier.sections, section_ids), time.time())
             while len(self._items) > self._max:
                 self._items.popitem(last=False)
+
+
+class Dialogue:
+    """One conversation as the bot holds it, turn by turn: the sections answered so far (for
+    follow-ups) and the topics the last reply offered (for picks). The terminal's `chat` and
+    `ask --conversation` and the evaluation of blind conversations all go through it."""
+
+    def __init__(self, matcher: Matcher, history: Sequence[str] = ()) -> None:
+        self.matcher = matcher
+        self.history: tuple[str, ...] = tuple(history)
+        #: The topics the last reply offered to pick from ("did you mean ...?").
+        self.offered: tuple[Section, ...] = ()
+
+    def ask(self, question: str, *, handoff: str = "") -> tuple[MatchResult, Reply]:
+        """The result and the reply to show; the reply's offered topics are what the next
+        message may pick from."""
+        result = pick_result(question, self.offered) if self.offered else None
+        if result is None:
+            result = self.matcher.match(question, self.history)
+        self.history = remembered(self.history, answered_sections(result))
+        reply = compose(result, self.matcher.kb, handoff=handoff)
+        self.offered = reply.options
+        return result, reply
