@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from evaluation import conversation_figures  # noqa: E402
+from evaluation import conversation_figures
 
-from bot.core.cache import load_matcher  # noqa: E402
+from bot.core.cache import load_matcher
 
 
 def main() -> None:
