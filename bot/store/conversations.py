@@ -51,11 +51,14 @@ class SqlConversations:
         noted = self.writer.newest(lambda row: row.key == key)
         if noted is not None:
             return self._fresh(tuple(noted.sections.split()), noted.answered_at)
+        if self.health.stalled:  # the last try waited a whole deadline: do not wait again
+            raise StoreUnavailable("the database stalled a moment ago")
+        started = time.monotonic()
         try:
             with self.engine.connect() as connection:
                 row = connection.execute(_RECALL, {"key": key}).first()
         except SQLAlchemyError as error:
-            self.health.failed("conversation", error)
+            self.health.failed("conversation", error, time.monotonic() - started)
             raise StoreUnavailable from error
         self.health.worked()
         if row is None:

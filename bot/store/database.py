@@ -227,33 +227,57 @@ def _shut_down(fd: int) -> None:
 WATCHDOG = Watchdog()
 
 
+#: A failure that took this many seconds was a deadline (a stalled link), not a refusal.
+SLOW_FAILURE_SECONDS = 1.0
+#: Seconds after such a failure during which decisions on the reply path do not ask the
+#: database at all (`Health.stalled`).
+STALLED_SECONDS = 5.0
+
+
 class Health:
     """Whether the database answered the last time it was asked; logs each change once.
 
     "The database is unreachable" is one line when it happens and one when it is back, however
     many requests meet it in between.
+
+    A refused connection fails in a millisecond, so asking again costs nothing; a stalled one
+    costs each caller the whole deadline, and an answer asks more than once (is this a retry?
+    what did this thread talk about?). So after a failure that took long, `stalled` tells the
+    reply path to decide without the database for STALLED_SECONDS. The writers keep trying in
+    the background: each slow failure of theirs extends the window, and their first success
+    ends it.
     """
 
     def __init__(self) -> None:
         self._up = True
         self._lock = threading.Lock()
+        self._stalled_until = 0.0
 
     @property
     def up(self) -> bool:
         return self._up
 
-    def failed(self, what: str, error: Exception) -> None:
+    @property
+    def stalled(self) -> bool:
+        """Whether a recent failure took a deadline to happen (skip the database for now)."""
+        return self._stalled_until > time.monotonic()
+
+    def failed(self, what: str, error: Exception, took: float = 0.0) -> None:
+        """Note a failure; `took` is how many seconds the failed call waited."""
         with self._lock:
             was_up, self._up = self._up, False
+            if took >= SLOW_FAILURE_SECONDS:
+                self._stalled_until = time.monotonic() + STALLED_SECONDS
         if was_up:
             log.warning(
                 "kind=store decision=unreachable during=%s error=%s", what, type(error).__name__
             )
 
     def worked(self) -> None:
-        if self._up:
+        if self._up and not self._stalled_until:
             return
         with self._lock:
             was_up, self._up = self._up, True
+            self._stalled_until = 0.0
         if not was_up:
             log.warning("kind=store decision=reachable")

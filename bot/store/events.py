@@ -66,6 +66,10 @@ class EventLog:
         event_id = event_id[:100]
         if self.writer.newest(lambda row: row["event_id"] == event_id) is not None:
             return False
+        if self.health.stalled:  # the last try waited a whole deadline: do not wait again
+            self.writer.put({"event_id": event_id, "at": time.time()})
+            raise StoreUnavailable("the database stalled a moment ago")
+        started = time.monotonic()
         try:
             # One statement, committed by itself: one round trip instead of three (BEGIN,
             # INSERT, COMMIT), for every Slack event.
@@ -74,7 +78,7 @@ class EventLog:
                 # RETURNING, not rowcount: psycopg does not always report a count here.
                 inserted = found.first() is not None
         except SQLAlchemyError as error:
-            self.health.failed("event", error)
+            self.health.failed("event", error, time.monotonic() - started)
             self.writer.put({"event_id": event_id, "at": time.time()})
             raise StoreUnavailable from error
         self.health.worked()

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store.conversations import SqlConversations
-from bot.store.database import Health, open_engine
+from bot.store.database import DEADLINE_SECONDS, Health, open_engine
 from bot.store.events import EventLog
 from bot.store.feedback import FeedbackLog
 from bot.store.migrate import upgrade
@@ -64,12 +64,20 @@ class Store:
 
     @classmethod
     def open(
-        cls, url: str, *, retention_days: int = 30, key: str = "", keep_question_text: bool = False
+        cls,
+        url: str,
+        *,
+        retention_days: int = 30,
+        key: str = "",
+        keep_question_text: bool = False,
+        deadline: float | None = DEADLINE_SECONDS,
     ) -> Store:
         """`key` (TPM_BOT_ENCRYPTION_KEY) salts user hashes (without one the store makes a
-        salt); `keep_question_text` is TPM_BOT_LOG_QUESTIONS=text."""
+        salt); `keep_question_text` is TPM_BOT_LOG_QUESTIONS=text. `deadline` bounds every use
+        of a connection (bot.store.database): the bot's decisions fail open past it; a
+        command a person waits on (a report over months of rows) passes None."""
         return cls(
-            open_engine(url),
+            open_engine(url, deadline),
             retention_days=retention_days,
             key=key,
             keep_question_text=keep_question_text,

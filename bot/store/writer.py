@@ -209,12 +209,13 @@ class WriteBehind(Generic[Row]):
         error_name = ""
         while pending:
             part = pending.pop()
+            started = time.monotonic()
             try:
                 with self.engine.begin() as connection:
                     self._write(connection, part)
             except Exception as error:
                 if _away(error):
-                    self.health.failed(self.name, error)
+                    self.health.failed(self.name, error, time.monotonic() - started)
                     rest = [row for chunk in reversed(pending) for row in chunk]
                     self._requeue(part + rest)
                     break
