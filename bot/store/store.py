@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store.conversations import SqlConversations
-from bot.store.database import DEADLINE_SECONDS, Health, open_engine
+from bot.store.database import DEADLINE_SECONDS, Health, open_engine, sqlite_path
 from bot.store.events import EventLog
 from bot.store.feedback import FeedbackLog
 from bot.store.migrate import upgrade
@@ -86,13 +86,13 @@ class Store:
     def upgrade(self) -> tuple[str | None, str | None]:
         """Migrate to the shipped schema; (revision before, revision after).
 
-        PostgreSQL migrates on an engine of its own without the serving engine's deadlines: a
-        migration may wait for another instance's to finish (the advisory lock), or take longer
-        than a statement on the reply path may. SQLite shares the engine (an in-memory
-        database exists only there).
+        It runs on an engine of its own without the serving engine's deadlines: a migration
+        may wait for another instance's to finish (PostgreSQL's advisory lock, another
+        process writing the SQLite file), or take longer than a statement on the reply path
+        may. An in-memory SQLite database exists only in its engine, so it shares that one.
         """
         with self._migrating:
-            if self.engine.dialect.name == "sqlite":
+            if self.engine.dialect.name == "sqlite" and sqlite_path(self.engine.url) is None:
                 revisions = upgrade(self.engine)
             else:
                 engine = open_engine(self.engine.url, deadline=None)
