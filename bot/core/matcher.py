@@ -56,6 +56,7 @@ from bot.core.bank import Evidence, ExampleBank, VectorStore
 from bot.core.calibration import Calibration, load_calibration
 from bot.core.markup import clean_slack_text
 from bot.core.models import KnowledgeBase, Section
+from bot.core.parts import asked_part
 from bot.core.spelling import SpellingCorrector
 
 if TYPE_CHECKING:  # typing's Literal costs import time the CLI does not need at run time
@@ -187,8 +188,22 @@ _FOLLOW_UP_OPENERS = (
 _DEFINING = frozenset(["what", "who", "whats", "what's", "define", "meaning", "explain"])
 _NEGATIONS = frozenset(["not", "non", "no", "except", "nahi", "nahin"])
 _FOLLOW_UP_REFERENCES = frozenset(
-    "that it this those them they one there usme isme uska iska uske iske unka inka".split()
+    "that it this those them they one there usme isme uska iska uske iske unka inka ye yeh woh "
+    "inko unko inhe unhe".split()
 )
+
+
+def _mean_evidence(alone: Evidence, together: Evidence) -> Evidence:
+    """Two readings' evidence as one: each section's mean (a section one reading does not list
+    counts at that reading's lowest), the nearer of the two nearest examples."""
+    first, second = dict(alone.sections), dict(together.sections)
+    low_first = alone.sections[-1][1] if alone.sections else 0.0
+    low_second = together.sections[-1][1] if together.sections else 0.0
+    merged = {
+        i: (first.get(i, low_first) + second.get(i, low_second)) / 2 for i in {*first, *second}
+    }
+    ranked = sorted(merged.items(), key=lambda pair: pair[1], reverse=True)
+    return Evidence(ranked, max(alone.nearest, together.nearest))
 
 
 class Candidate(NamedTuple):
@@ -328,6 +343,7 @@ class _Query(NamedTuple):
     focus: str  # padded canonical words of the question's own clauses, for gap look-up
     told: str = " "  # padded canonical words of what the asker says about themselves
     sentence: str = ""  # what the sentence encoder reads: the message, or this part of it
+    context: str = ""  # a follow-up's subject, which the encoder also reads it with
 
 
 class _Prepared:
@@ -1053,7 +1069,10 @@ class Matcher:
         if self._bank is None or self._calibration is None or not query.sentence:
             scored = [(i, round(score, 2)) for i, score in lexical.items()]
         else:
-            evidence = self._evidence(query.sentence).sections
+            found = self._evidence(query.sentence)
+            if query.context:
+                found = _mean_evidence(found, self._evidence(f"{query.context}: {query.sentence}"))
+            evidence = found.sections
             semantic = dict(evidence)
             floor = evidence[-1][1] if evidence else 0.0
             for index, _ in evidence[:SEMANTIC_SHORTLIST]:
@@ -1063,7 +1082,7 @@ class Matcher:
             # Words the guide never uses count against an answer, unless the wording is as close
             # to an example as examples are to each other: then they are how people ask it.
             doubt = 1.0
-            if self._evidence(query.sentence).nearest < self._calibration.familiar:
+            if found.nearest < self._calibration.familiar:
                 doubt -= self._calibration.unknown_penalty * query.unknown_share
             scored = [
                 (
@@ -1099,8 +1118,16 @@ class Matcher:
         # "what about in the US?" is all small words, but after an answer it is a question.
         if intent == "thanks" or (intent == "help" and not follow_up):
             return MatchResult(question, cleaned, "none", intent, ())
+        part = asked_part(cleaned, self.kb, history) if history else None
+        if part is not None:
+            # "the middle one", "uske upar?": a place in the list the conversation stands in.
+            index = self._index_of[part.id]
+            ranked = [(i, s) for i, s in self._rank(self._query(clauses)) if i != index]
+            return self._result(
+                question, cleaned, _Decision("answer", [(index, ANSWER_SCORE), *ranked])
+            )
         if follow_up and previous is not None:
-            decision = self._follow_up(clauses, previous)
+            decision = self._follow_up(clauses, previous, cleaned)
             return self._result(question, cleaned, decision)
         for split in (self._parts, self._split_by_asks):
             parts = split(clauses)
@@ -1428,7 +1455,7 @@ class Matcher:
             return -1, None
         return base, (self._after if forward else self._before).get(base)
 
-    def _follow_up(self, clauses: Sequence[_Clause], previous: int) -> _Decision:
+    def _follow_up(self, clauses: Sequence[_Clause], previous: int, cleaned: str = "") -> _Decision:
         """Read a follow-up with the previous answer's topic and what it asked."""
         # A fragment ("and for directors?") says little to the encoder on its own: its words and
         # the conversation decide.
@@ -1460,6 +1487,11 @@ class Matcher:
         # after the senior level asks for senior pay.
         title = self._text.split_words(self.kb.sections[previous].title)
         context = context._replace(focus=f"{context.focus}{' '.join(title)} ")
+        if self._calibration is not None and cleaned:
+            # The encoder reads the follow-up twice, alone and with the subject it leans on
+            # ("Mid-level Technical Product Manager: ye kisko report karte hai?"), and takes the
+            # mean: alone, a fragment says little; with the subject, it is pulled to that subject.
+            context = context._replace(sentence=cleaned, context=self.kb.sections[previous].title)
         target: int | None = None
         close = [i for i, score in own_ranked if score >= own_ranked[0][1] - ANSWER_MARGIN]
         named = [i for i, _ in own_ranked[:3] if own.subjects & self._subjects[i]]
@@ -1477,12 +1509,21 @@ class Matcher:
         elif (
             not own_ranked
             or own_ranked[0][1] < SUGGEST_SCORE
-            or previous in close
             or set(own.terms) <= self._lexicon.requests
         ):
-            # Nothing of its own ("what does that mean?" only asks for more of the same), or a
-            # near tie that the conversation settles.
+            # Nothing of its own ("what does that mean?" only asks for more of the same).
             target = previous
+        elif context.sentence:
+            # The encoder's two readings (alone and with the subject) and the words decide; a
+            # near tie between the subject it leans on and another section stays with the
+            # subject.
+            decision = self._decide(context)
+            close_ids = [i for i, _ in decision.ranked[:2]]
+            if decision.status != "suggest" or previous not in close_ids:
+                return decision
+            target = previous
+        elif previous in close:
+            target = previous  # a near tie that the conversation settles
         elif own_status == "answer":
             target = own_ranked[0][0]
         decision = self._decide(context, target)

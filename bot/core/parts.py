@@ -1,0 +1,126 @@
+"""Naming a part of the last answer: "the middle one", "the second step", "uske upar?".
+
+An overview section lists its parts in order (the knowledge's `parts`: the levels from mid to
+director, the three steps, the four duties). After such an answer, or after one of its parts,
+people point into the list instead of asking afresh: by position ("the last one", "2nd",
+"option 4", "teesra?"), by extreme ("the top one", "sabse neeche"), or by moving along it
+("next", "the one before", "uske upar", "after the roadmap stuff"). A message made only of such
+words (and the small words around them) is read here; anything more is a question of its own
+and goes to the matcher.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.models import KnowledgeBase, Section
+from bot.core.text import plain_words
+
+#: Messages longer than this are questions of their own.
+MAX_WORDS = 14
+
+_POSITIONS = {
+    **dict.fromkeys(["first", "1st", "pehla", "pehli", "pahla", "pehle wala"], 0),
+    **dict.fromkeys(["second", "2nd", "doosra", "dusra", "doosri", "dusri"], 1),
+    **dict.fromkeys(["third", "3rd", "teesra", "tisra", "teesri", "tisri"], 2),
+    **dict.fromkeys(["fourth", "4th", "chautha", "chauthi"], 3),
+    **dict.fromkeys(["fifth", "5th"], 4),
+}
+#: The ends of the list; parts run from the bottom of a ladder (or the first step) up.
+_LOWEST = frozenset("bottom lowest starting entry initial earliest".split())
+_HIGHEST = frozenset("last final top highest aakhri akhri topmost".split())
+_MIDDLE = frozenset("middle beech center centre".split())
+#: Moving along the list from where the conversation stands.
+_FORWARD = frozenset("next then after baad above upar higher subsequent following aage up".split())
+_BACKWARD = frozenset(
+    "before previous prev preceding below neeche niche under lower pehle down".split()
+)
+#: "sabse upar" is the top, not the next one up.
+_MOST = frozenset(["sabse"])
+_FILLER = frozenset(
+    """
+    the a an one ones and aur what whats what's wats wat is was are were kya hai hain tha thi
+    uske iske usse isse us is it this that them they those who whos who's kaun kon kaunsa
+    kaunsi sa si wala wali wale ok okay ok so pls please plz kindly tell me more on about
+    expand elaborate explain describe step steps level levels duty duties part parts
+    responsibility responsibilities stage stages tier role one thing things stuff which comes
+    come coming list listed in of just right very do does from start go to option number no
+    ke ki ka hota hoti hote bata batao batana s
+    """.split()
+)
+
+
+def _part_list(kb: KnowledgeBase, history: Sequence[str]) -> tuple[list[Section], int | None]:
+    """The list the conversation stands in, and its place in it: the parts of the latest
+    overview answered (no place yet), or of the overview whose part was answered last."""
+    for section_id in reversed(history):
+        section = kb.get(section_id)
+        if section is None:
+            continue
+        if section.parts:
+            return [p for p in (kb.get(i) for i in section.parts) if p is not None], None
+        for overview in kb.sections:
+            if section_id in overview.parts:
+                parts = [p for p in (kb.get(i) for i in overview.parts) if p is not None]
+                return parts, [p.id for p in parts].index(section_id)
+        return [], None
+    return [], None
+
+
+def _named(word: str, parts: list[Section]) -> int | None:
+    """The one part whose title has a word starting with `word` ("roadmap", "senior", "tech")."""
+    if len(word) < 3:
+        return None
+    found = [
+        index
+        for index, part in enumerate(parts)
+        if any(w.startswith(word) for w in plain_words(part.title))
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def asked_part(text: str, kb: KnowledgeBase, history: Sequence[str]) -> Section | None:
+    """The part of the conversation's list that `text` points at, or None when it does not
+    point at one (or points past either end: the matcher then says the list stops there)."""
+    words = plain_words(text)
+    if not words or len(words) > MAX_WORDS:
+        return None
+    parts, place = _part_list(kb, history)
+    if not parts:
+        return None
+    position: int | None = None
+    step = 0
+    named: int | None = None
+    for index, word in enumerate(words):
+        before = words[index - 1] if index else ""
+        if word in _POSITIONS:
+            position = _POSITIONS[word]
+        elif word.isdigit():
+            position = int(word) - 1
+        elif word in _HIGHEST or (word in ("upar", "above", "up") and before in _MOST):
+            position = len(parts) - 1
+        elif word in _LOWEST or (word in ("neeche", "niche", "below") and before in _MOST):
+            position = 0
+        elif word in _MIDDLE:
+            position = len(parts) // 2 if len(parts) % 2 else None
+            if position is None:
+                return None
+        elif word in _FORWARD:
+            step = 1
+        elif word in _BACKWARD:
+            step = -1
+        elif word in _MOST or word in _FILLER:
+            continue
+        elif (found := _named(word, parts)) is not None and named in (None, found):
+            named = found
+        else:
+            return None  # a word of its own: a question, not a pointer
+    if position is not None:
+        return parts[position] if 0 <= position < len(parts) else None
+    if step:
+        base = named if named is not None else place
+        if base is None:
+            return parts[0] if step > 0 else None
+        target = base + step
+        return parts[target] if 0 <= target < len(parts) else None
+    return None
