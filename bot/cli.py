@@ -371,6 +371,8 @@ def opened_store(settings: Settings) -> Iterator[Store]:
             retention_days=settings.retention_days,
             key=settings.encryption_key,
             keep_question_text=settings.log_questions == "text",
+            # A report over a large table may take longer than an answer's deadline allows.
+            deadline=None,
         )
         try:
             yield store

@@ -58,6 +58,7 @@ def test_the_metrics_page_counts_events_by_kind_and_decision(bot, slack) -> None
     assert found[("tpm_bot_knowledge_sections", ())] == len(bot.holder.matcher.kb.sections)
     assert found[("tpm_bot_engine", (("engine", bot.holder.matcher.engine),))] == 1
     assert found[("tpm_bot_store_up", ())] == 1
+    assert found[("tpm_bot_store_rows_dropped_total", ())] == 0
     assert found[("tpm_bot_knowledge_reloads_total", (("outcome", "loaded"),))] == 0
 
 

@@ -172,10 +172,8 @@ class _StateCollector(Collector):
         )
         up.add_metric([], 1 if self.store is not None and self.store.health.up else 0)
         yield up
-        dropped = getattr(self.store, "dropped_rows", None)
-        if isinstance(dropped, int):
-            rows = CounterMetricFamily(
-                "tpm_bot_store_rows_dropped", "Rows the store could not write and dropped"
-            )
-            rows.add_metric([], dropped)
-            yield rows
+        rows = CounterMetricFamily(
+            "tpm_bot_store_rows_dropped", "Rows the store could not write and dropped"
+        )
+        rows.add_metric([], self.store.dropped_rows if self.store is not None else 0)
+        yield rows

@@ -199,6 +199,11 @@ class Store:
             written = writer.flush(max(0.0, until - time.monotonic())) and written
         return written
 
+    @property
+    def dropped_rows(self) -> int:
+        """Rows the writers could not write and dropped, since start (for the metrics)."""
+        return sum(writer.dropped for writer in self._writers())
+
     def _writers(self) -> list[WriteBehind[Any]]:
         return [self.events.writer, self.questions.writer, self.conversations.writer]
 
