@@ -206,6 +206,64 @@ def _mean_evidence(alone: Evidence, together: Evidence) -> Evidence:
     return Evidence(ranked, max(alone.nearest, together.nearest))
 
 
+#: Where a message plainly holds another question: a question mark with more after it, "+",
+#: numbered items, "separately", "unrelated, but", "also" after a pause, "and"/"aur" after a
+#: pause, or a new sentence that opens with a question word.
+_QUESTION_BREAK = re.compile(
+    r"""(?P<mark>\?+)\s+(?=\S)
+    | (?P<plus>\s\+\s)
+    | (?P<item>(?:^|\s)\(?(?:\d|[a-c])\s?[).:]\s)
+    | [,.;:]?\s+(?:separately|unrelated,?\s+but|additionally|on\s+another\s+note)\b[,:]?
+    | [,.;]\s*also\b[,:]?
+    | [,.;]\s+(?:and|aur)\s+
+    | \.\s+(?=(?:what|whats|how|who|which|why|when|where|is|are|can|could|does|do|kya|kitna|kitni|kitne)\b)
+    """,
+    re.X | re.I,
+)
+_LEADING_JOINER = re.compile(
+    r"^\W*(?:and|aur|also|plus|q|separately|unrelated,?\s+but|additionally)\b\W*", re.I
+)
+#: How a question or a request opens ("what ...", "wats ...", "please describe ...").
+_ASKING_OPENERS = frozenset(
+    "tell explain describe please kindly share give list define elaborate suggest wat wats "
+    "whts wht hw".split()
+)
+#: Most questions a reply answers at once.
+MAX_PARTS = 3
+
+
+def question_parts(cleaned: str) -> list[str]:
+    """The questions a message plainly holds, two words or more each. What only tells (the
+    story before a question) is left out: a part counts when a question mark ends it, it
+    opens as a question or a request, or it is an item of a list ("1)", "+")."""
+    pieces: list[tuple[str, bool, bool]] = []  # text, asked, listed
+    at = 0
+    listed_next = False
+    for found in _QUESTION_BREAK.finditer(cleaned):
+        text = cleaned[at : found.start()]
+        listed = listed_next or bool(found.group("plus"))
+        pieces.append((text, bool(found.group("mark")) or text.rstrip().endswith("?"), listed))
+        listed_next = bool(found.group("item") or found.group("plus"))
+        at = found.end()
+    tail = cleaned[at:]
+    pieces.append((tail, tail.rstrip().endswith("?"), listed_next))
+    parts: list[str] = []
+    for text, asked, listed in pieces:
+        text = _LEADING_JOINER.sub("", text.strip()).strip(" ,;:-")
+        words = text.lower().split()
+        opener = words[0].strip("'\"*_") if words else ""
+        opens = opener in _QUESTION_START or opener in _ASKING_OPENERS
+        if len(words) < 3 and not opens and not listed:
+            # "... on a regular basis? only engineers?": a short afterthought to the question
+            # before it, not a question of its own.
+            if parts:
+                parts[-1] = f"{parts[-1]} {text}"
+            continue
+        if asked or listed or opens:
+            parts.append(text)
+    return parts
+
+
 class Candidate(NamedTuple):
     section: Section
     score: float
@@ -1108,7 +1166,9 @@ class Matcher:
         result: MatchResult = self._recent(clean_slack_text(question), tuple(history))
         return result._replace(query=question, engine=self.engine)
 
-    def _match_cleaned(self, cleaned: str, history: tuple[str, ...]) -> MatchResult:
+    def _match_cleaned(
+        self, cleaned: str, history: tuple[str, ...], split_questions: bool = True
+    ) -> MatchResult:
         question = cleaned
         clauses = self._clauses(cleaned)
         whole = cleaned  # what the encoder reads of a question that stands alone
@@ -1129,6 +1189,9 @@ class Matcher:
         if follow_up and previous is not None:
             decision = self._follow_up(clauses, previous, cleaned)
             return self._result(question, cleaned, decision)
+        several = self._several(question, cleaned) if split_questions else None
+        if several is not None:
+            return several
         for split in (self._parts, self._split_by_asks):
             parts = split(clauses)
             if len(parts) > 1:
@@ -1147,6 +1210,41 @@ class Matcher:
                 question, cleaned, _Decision("answer", [(step, ANSWER_SCORE), *rest])
             )
         return self._result(question, cleaned, self._decide(query._replace(sentence=whole)))
+
+    def _several(self, question: str, cleaned: str) -> MatchResult | None:
+        """Each question of a message that plainly holds more than one, read on its own (the
+        encoder reads each whole question), answered together: up to MAX_PARTS sections, and
+        what the guide lacks for any part said. None when the message is one question, or its
+        parts come to one section."""
+        texts = question_parts(cleaned)
+        if len(texts) < 2:
+            return None
+        results = []
+        role = self._names_role(self._clauses(cleaned))
+        for text in texts:
+            if not self._asks_something(self._text.split_words(text)):
+                continue  # "I am a software engineer." tells; it does not ask
+            if role and not self._names_role(self._clauses(text)):
+                # "TPM salary? and the avg in india": the role the message names holds for
+                # each of its questions.
+                text = f"TPM: {text}"
+            result = self._match_cleaned(text, (), split_questions=False)
+            if result.intent == "question":
+                results.append(result)
+        answered = [r for r in results if r.status in ("answer", "partial") and r.section]
+        shown = [s for r in answered if r.section for s in (r.section, *r.also)]
+        sections = list(dict.fromkeys(shown))[:MAX_PARTS]
+        lacking = [r.not_covered for r in results if r.status != "answer" and r.not_covered]
+        if not sections or len(sections) + len(lacking) < 2:
+            return None
+        first = answered[0]
+        return first._replace(
+            query=question,
+            cleaned=cleaned,
+            status="partial" if lacking else first.status,
+            not_covered="; ".join(dict.fromkeys(lacking)),
+            also=tuple(sections[1:]),
+        )
 
     def _two_part(
         self,
