@@ -329,3 +329,11 @@ def conversation_figures(matcher: Any, name: str) -> dict[str, tuple[int, int]]:
     for item in two_parts:
         count("two-part, every part answered", two_part_passes(matcher.match(item.say), item))
     return {measure: (p, t) for measure, (p, t) in sorted(tally.items())}
+
+
+def question_parts_of(message: str) -> list[str]:
+    """The questions the matcher reads in a message (after Slack markup is cleaned)."""
+    from bot.core.markup import clean_slack_text
+    from bot.core.matcher import question_parts
+
+    return question_parts(clean_slack_text(message))

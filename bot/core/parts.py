@@ -20,32 +20,45 @@ from bot.core.text import plain_words
 MAX_WORDS = 14
 
 _POSITIONS = {
-    **dict.fromkeys(["first", "1st", "pehla", "pehli", "pahla", "pehle wala"], 0),
+    **dict.fromkeys(["first", "1st", "pehla", "pehli", "pahla", "pehila"], 0),
     **dict.fromkeys(["second", "2nd", "doosra", "dusra", "doosri", "dusri"], 1),
     **dict.fromkeys(["third", "3rd", "teesra", "tisra", "teesri", "tisri"], 2),
     **dict.fromkeys(["fourth", "4th", "chautha", "chauthi"], 3),
     **dict.fromkeys(["fifth", "5th"], 4),
 }
 #: The ends of the list; parts run from the bottom of a ladder (or the first step) up.
-_LOWEST = frozenset("bottom lowest starting entry initial earliest".split())
-_HIGHEST = frozenset("last final top highest aakhri akhri topmost".split())
-_MIDDLE = frozenset("middle beech center centre".split())
+_LOWEST = frozenset(
+    "bottom lowest starting entry initial earliest base junior-most shuru shuruaat".split()
+)
+_HIGHEST = frozenset("last final top highest aakhri akhri antim topmost peak senior-most".split())
+_MIDDLE = frozenset("middle beech center centre between in-between".split())
+#: Numbers said as words count after a word that numbers ("step two", "option three").
+_NUMBER_WORDS = {"one": 0, "two": 1, "three": 2, "four": 3, "five": 4, "ek": 0, "do": 1, "teen": 2}
+_NUMBERING = frozenset("step level option number no point item duty part stage #".split())
 #: Moving along the list from where the conversation stands.
-_FORWARD = frozenset("next then after baad above upar higher subsequent following aage up".split())
+_FORWARD = frozenset(
+    """next then after afterwards baad above upar upper higher subsequent following aage up
+    beyond agla agli agle successor""".split()
+)
 _BACKWARD = frozenset(
-    "before previous prev preceding below neeche niche under lower pehle down".split()
+    """before previous prev preceding below neeche niche nichhe under lower pehle down earlier
+    prior pichla pichhla pichli pichhli predecessor""".split()
 )
 #: "sabse upar" is the top, not the next one up.
 _MOST = frozenset(["sabse"])
 _FILLER = frozenset(
     """
     the a an one ones and aur what whats what's wats wat is was are were kya hai hain tha thi
-    uske iske usse isse us is it this that them they those who whos who's kaun kon kaunsa
-    kaunsi sa si wala wali wale ok okay ok so pls please plz kindly tell me more on about
-    expand elaborate explain describe step steps level levels duty duties part parts
-    responsibility responsibilities stage stages tier role one thing things stuff which comes
-    come coming list listed in of just right very do does from start go to option number no
-    ke ki ka hota hoti hote bata batao batana s
+    uske iske usse isse unke inke us is it its this that them they those who whos who's kaun
+    kon kaunsa kaunsi sa si wala wali wale ok okay so pls please plz kindly tell me more on
+    about expand elaborate explain describe detail details step steps level levels duty duties
+    part parts responsibility responsibilities stage stages phase tier role position rung one
+    thing things stuff item items point points bullet which comes come coming list listed in
+    of just right very do does did from start go move to option number no ke ki ka ko hota
+    hoti hote bata batao bataiye batana samjhao s how called name named title you your
+    mentioned said gave shown now hmm cool got great nice alright sure yes yeah haan achha
+    acha theek thik toh phir fir baare mein me bare look like mean means involve involves
+    cover covers say says guide there here can could would i we my one's #
     """.split()
 )
 
@@ -97,6 +110,8 @@ def asked_part(text: str, kb: KnowledgeBase, history: Sequence[str]) -> Section 
             position = _POSITIONS[word]
         elif word.isdigit():
             position = int(word) - 1
+        elif word in _NUMBER_WORDS and before in _NUMBERING:
+            position = _NUMBER_WORDS[word]
         elif word in _HIGHEST or (word in ("upar", "above", "up") and before in _MOST):
             position = len(parts) - 1
         elif word in _LOWEST or (word in ("neeche", "niche", "below") and before in _MOST):
