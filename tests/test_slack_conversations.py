@@ -208,3 +208,27 @@ def test_a_follow_up_is_understood_by_another_instance_through_the_store(
     finally:
         first.close()
         second.close()
+
+
+def test_a_typed_number_picks_from_the_topics_the_last_reply_offered(bot, slack) -> None:
+    """The help lists every topic; "12" in reply picks the twelfth, as a button would."""
+    assert send_event(bot, dm("help", "300.0"), "EvP1")[0] == 200
+    bot.wait_for_output("kind=message decision=help")
+    assert send_event(bot, dm("12", "301.0"), "EvP2")[0] == 200
+    twelfth = bot.holder.matcher.kb.sections[11]
+    assert posts(bot, slack)[-1]["text"].startswith(twelfth.title)
+
+
+def test_a_part_of_the_last_answer_is_named_in_a_thread(bot, slack) -> None:
+    assert send_event(bot, mention("what are the TPM levels?", "310.0"), "EvP3")[0] == 200
+    bot.wait_for_output("kind=mention")
+    assert (
+        send_event(bot, thread_message("and the middle one?", "311.0", "310.0"), "EvP4")[0] == 200
+    )
+    assert posts(bot, slack)[-1]["text"].startswith("Senior Technical Product Manager")
+
+
+def test_a_pick_with_nothing_offered_is_read_as_a_question(bot, slack) -> None:
+    assert send_event(bot, dm("option 3", "320.0"), "EvP5")[0] == 200
+    bot.wait_for_output("kind=message")
+    assert "section=-" in bot.output.splitlines()[-1]

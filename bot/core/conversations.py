@@ -26,10 +26,12 @@ REMEMBER_SECONDS = 24 * 3600
 
 
 class Conversation(NamedTuple):
-    """The sections answered in a conversation (oldest first) and when the bot last answered."""
+    """The sections answered in a conversation (oldest first), when the bot last answered, and
+    the topics its last reply offered to pick from (so "2" in reply picks one)."""
 
     sections: tuple[str, ...] = ()
     answered_at: float | None = None
+    offered: tuple[str, ...] = ()
 
 
 def answered_sections(result: MatchResult) -> list[str]:
@@ -69,13 +71,17 @@ def picked(text: str, offered: int) -> int | None:
     words = [w.strip("!?:)(") for w in words]
     choices = []
     for position, word in enumerate(words):
-        if word in _ORDINALS:
+        if word.isdigit():
+            choices.append(int(word) - 1)  # "12" after a list of every topic
+        elif word in _ORDINALS:
             choices.append(_ORDINALS[word])
         elif word in ("last", "final"):
             choices.append(offered - 1)
         elif word in _CARDINALS and position and words[position - 1] in _NUMBERING:
             choices.append(_CARDINALS[word])
-    others = [w for w in words if w not in _AROUND_A_PICK and w not in _ORDINALS]
+    others = [
+        w for w in words if w not in _AROUND_A_PICK and w not in _ORDINALS and not w.isdigit()
+    ]
     if len(choices) != 1 or any(w not in ("last", "final", *_CARDINALS) for w in others):
         return None
     return choices[0] if 0 <= choices[0] < offered else None
@@ -101,9 +107,12 @@ class Conversations(Protocol):
         """What the conversation has been about; an empty Conversation if forgotten."""
         ...
 
-    def remember(self, key: str, section_ids: Sequence[str], team: str = "") -> None:
-        """Note that the bot answered in the conversation, with these sections (maybe none).
-        `team` lets a workspace's conversations be forgotten when it uninstalls the app."""
+    def remember(
+        self, key: str, section_ids: Sequence[str], team: str = "", offered: Sequence[str] = ()
+    ) -> None:
+        """Note that the bot answered in the conversation, with these sections (maybe none),
+        offering these topics to pick from. `team` lets a workspace's conversations be
+        forgotten when it uninstalls the app."""
         ...
 
 
@@ -135,10 +144,14 @@ class MemoryConversations:
             while len(self._items) > self._max:
                 self._items.popitem(last=False)
 
-    def remember(self, key: str, section_ids: Sequence[str], team: str = "") -> None:
+    def remember(
+        self, key: str, section_ids: Sequence[str], team: str = "", offered: Sequence[str] = ()
+    ) -> None:
         with self._lock:
             earlier = self._items.pop(key, Conversation())
-            self._items[key] = Conversation(remembered(earlier.sections, section_ids), time.time())
+            self._items[key] = Conversation(
+                remembered(earlier.sections, section_ids), time.time(), tuple(offered)
+            )
             while len(self._items) > self._max:
                 self._items.popitem(last=False)
 
@@ -148,11 +161,20 @@ class Dialogue:
     follow-ups) and the topics the last reply offered (for picks). The terminal's `chat` and
     `ask --conversation` and the evaluation of blind conversations all go through it."""
 
-    def __init__(self, matcher: Matcher, history: Sequence[str] = ()) -> None:
+    def __init__(
+        self, matcher: Matcher, history: Sequence[str] = (), offered: Sequence[str] = ()
+    ) -> None:
         self.matcher = matcher
         self.history: tuple[str, ...] = tuple(history)
         #: The topics the last reply offered to pick from ("did you mean ...?").
-        self.offered: tuple[Section, ...] = ()
+        self.offered: tuple[Section, ...] = tuple(
+            s for s in (matcher.kb.get(i) for i in offered) if s is not None
+        )
+
+    @classmethod
+    def resumed(cls, matcher: Matcher, conversation: Conversation) -> Dialogue:
+        """The dialogue a remembered conversation stands at."""
+        return cls(matcher, conversation.sections, conversation.offered)
 
     def ask(self, question: str, *, handoff: str = "") -> tuple[MatchResult, Reply]:
         """The result and the reply to show; the reply's offered topics are what the next

@@ -1,7 +1,10 @@
 """Conversation state on SQL: the bot.core.conversations contract, shared by every instance.
 
 A conversation (a thread or a DM, named by its key) remembers the sections the bot answered in
-it, newest last, for a day after the bot last answered there.
+it, newest last, and the topics its last reply offered, for a day after the bot last answered
+there. Both live in the `sections` column, offered topics after a "|" ("levels level-mid |
+level-senior pm-vs-tpm"): section ids never hold one, and a row written before offers were
+remembered reads as sections alone.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from bot.store.models import ConversationState
 from bot.store.upsert import insert_for
 from bot.store.writer import WriteBehind
 
+#: Between the sections a conversation remembers and the topics its last reply offered.
+OFFERED = "|"
 #: Built once: composing the query for every follow-up cost more than the database's answer.
 _RECALL = select(ConversationState.sections, ConversationState.answered_at).where(
     ConversationState.key == bindparam("key")
@@ -50,7 +55,7 @@ class SqlConversations:
         # reading it from the queue spares the reply a wait on the writer.
         noted = self.writer.newest(lambda row: row.key == key)
         if noted is not None:
-            return self._fresh(tuple(noted.sections.split()), noted.answered_at)
+            return self._fresh(noted.sections, noted.answered_at)
         if self.health.stalled:  # the last try waited a whole deadline: do not wait again
             raise StoreUnavailable("the database stalled a moment ago")
         started = time.monotonic()
@@ -63,22 +68,28 @@ class SqlConversations:
         self.health.worked()
         if row is None:
             return Conversation()
-        return self._fresh(tuple(row.sections.split()), row.answered_at)
+        return self._fresh(row.sections, row.answered_at)
 
-    def _fresh(self, sections: tuple[str, ...], answered_at: float) -> Conversation:
+    def _fresh(self, stored: str, answered_at: float) -> Conversation:
         """The memory, unless it is older than the time conversations are remembered."""
         if time.time() - answered_at > self.ttl:
             return Conversation()
-        return Conversation(sections, answered_at)
+        sections, _, offered = stored.partition(OFFERED)
+        return Conversation(tuple(sections.split()), answered_at, tuple(offered.split()))
 
-    def remember(self, key: str, section_ids: Sequence[str], team: str = "") -> None:
+    def remember(
+        self, key: str, section_ids: Sequence[str], team: str = "", offered: Sequence[str] = ()
+    ) -> None:
         """Add `section_ids` to what the conversation remembers. Two instances answering in the
         same thread at once may each keep their own sections; the newer write wins."""
-        self.note(key, remembered(self.recall(key).sections, section_ids), team)
+        self.note(key, remembered(self.recall(key).sections, section_ids), team, offered)
 
-    def note(self, key: str, sections: Sequence[str], team: str = "") -> None:
+    def note(
+        self, key: str, sections: Sequence[str], team: str = "", offered: Sequence[str] = ()
+    ) -> None:
         """Store the conversation's whole memory (already merged by the caller), a moment later."""
-        self.writer.put(_Noted(key[:200], team[:32], " ".join(sections), time.time()))
+        stored = " ".join(sections) + (f" {OFFERED} " + " ".join(offered) if offered else "")
+        self.writer.put(_Noted(key[:200], team[:32], stored[:1000], time.time()))
 
     def purge(self, now: float | None = None) -> int:
         self.writer.flush()
@@ -133,6 +144,8 @@ class SharedConversations:
         self.local.put(key, found)  # what another instance answered counts here too
         return found
 
-    def remember(self, key: str, section_ids: Sequence[str], team: str = "") -> None:
-        self.local.remember(key, section_ids, team)
-        self.shared.note(key, self.local.recall(key).sections, team)
+    def remember(
+        self, key: str, section_ids: Sequence[str], team: str = "", offered: Sequence[str] = ()
+    ) -> None:
+        self.local.remember(key, section_ids, team, offered)
+        self.shared.note(key, self.local.recall(key).sections, team, offered)

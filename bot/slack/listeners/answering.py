@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from slack_bolt import BoltContext, Say
 
-from bot.core.conversations import Conversations, answered_sections
+from bot.core.conversations import Conversation, Conversations, Dialogue, answered_sections
 from bot.core.holder import KnowledgeHolder
 from bot.core.matcher import MatchResult
 from bot.core.replies import compose
@@ -92,29 +92,27 @@ class ConversationReplies(NamedTuple):
         *,
         quiet: bool = False,
         new: bool = False,
-        history: Sequence[str] | None = None,
+        conversation: Conversation | None = None,
     ) -> Handled:
         """`quiet`: say nothing unless the question matched (an unmentioned follow-up may be
-        chatter); `new`: the conversation starts here, so there is nothing to recall; `history`:
-        the conversation's sections, when the caller has just read them."""
-        if history is None:
-            history = () if new else self.conversations.recall(key).sections
+        chatter); `new`: the conversation starts here, so there is nothing to recall;
+        `conversation`: what it remembers, when the caller has just read it."""
+        if conversation is None:
+            conversation = Conversation() if new else self.conversations.recall(key)
         team = key.split(":", 1)[0]
-        answered = answer(
-            self.holder,
-            question,
-            history=history,
-            handoff=self.handoff,
-            store=self.store,
-            team=team,
-            record=False,
-        )
-        result = answered.result
+        # The same conversation model as the terminal's: a reply picking from what the last
+        # one offered ("2"), a part of the last answer ("the middle one"), or a new question.
+        dialogue = Dialogue.resumed(self.holder.matcher, conversation)
+        result, reply = dialogue.ask(question, handoff=self.handoff)
+        decision = result.intent if result.intent != "question" else result.status
         if quiet and (result.section is None and result.intent != "thanks"):
-            return Handled(f"quiet {answered.handled.decision}")  # chatter is not a gap either
+            return Handled(f"quiet {decision}")  # chatter is not a gap either
         record_question(self.store, team, result, question)
         # Remembered before sending: a follow-up that arrives while the reply is still on its
         # way (a rate-limited post waits out Retry-After) already finds the thread answered.
-        self.conversations.remember(key, answered_sections(result), team=team)
-        say(**answered.message.as_kwargs(), thread_ts=thread_ts)
-        return answered.handled
+        self.conversations.remember(
+            key, answered_sections(result), team=team, offered=[s.id for s in dialogue.offered]
+        )
+        message = render_blocks(reply, feedback=self.store is not None)
+        say(**message.as_kwargs(), thread_ts=thread_ts)
+        return Handled(decision, reply.section.id if reply.section else "-")

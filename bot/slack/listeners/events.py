@@ -86,9 +86,9 @@ def follow_up(event: dict, say: Say, context: BoltContext) -> Handled:
         return Handled("quiet not_our_thread")
     if time.time() - conversation.answered_at > tpm.settings.thread_hours * 3600:
         return Handled("quiet thread_went_quiet")
-    # The memory just read is the history: reading it again would cost a second query.
+    # The memory just read is the conversation: reading it again would cost a second query.
     return conversation_replies(context).reply(
-        key, text, say, thread, quiet=True, history=conversation.sections
+        key, text, say, thread, quiet=True, conversation=conversation
     )
 
 
