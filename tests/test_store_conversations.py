@@ -103,3 +103,18 @@ def test_a_thread_noted_a_moment_ago_is_recalled_without_waiting_for_the_writer(
         assert recalled and recalled[0].sections == ("level-mid", "level-senior")
     store.flush()
     assert store_at().conversations.recall("C1:300.1").sections == ("level-mid", "level-senior")
+
+
+def test_the_topics_a_reply_offered_are_shared_and_the_next_reply_replaces_them(
+    store_at,
+) -> None:
+    first, second = store_at(), store_at()
+    first.upgrade()
+    first.conversations.remember("C1:200.1", ["levels"], offered=["level-mid", "level-senior"])
+    first.flush()
+    recalled = second.conversations.recall("C1:200.1")
+    assert (recalled.sections, recalled.offered) == (("levels",), ("level-mid", "level-senior"))
+    second.conversations.remember("C1:200.1", ["level-senior"])
+    second.flush()
+    recalled = first.conversations.recall("C1:200.1")
+    assert (recalled.sections, recalled.offered) == (("levels", "level-senior"), ())
