@@ -244,6 +244,8 @@ def blind_figures(matcher: Any, cases: Iterable[Case]) -> dict[str, tuple[int, i
 CONVERSATION_FILES = {
     "frozen": "frozen_conversations.yaml",
     "dev": "dev_conversations.yaml",
+    # Follow-ups only (no two-part messages), written blind after dev was tuned on.
+    "dev 2": "dev_conversations_2.yaml",
 }
 
 
@@ -326,7 +328,7 @@ def conversation_figures(matcher: Any, name: str) -> dict[str, tuple[int, int]]:
                 continue
             count("follow-ups resolved", ok)
             count(f"follow-ups: {turn.kind}", ok)
-    for item in two_parts:
+    for item in two_parts:  # dev 2 has none
         count("two-part, every part answered", two_part_passes(matcher.match(item.say), item))
     return {measure: (p, t) for measure, (p, t) in sorted(tally.items())}
 

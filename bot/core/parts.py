@@ -33,16 +33,17 @@ _LOWEST = frozenset(
 _HIGHEST = frozenset("last final top highest aakhri akhri antim topmost peak senior-most".split())
 _MIDDLE = frozenset("middle beech center centre between in-between".split())
 #: Numbers said as words count after a word that numbers ("step two", "option three").
-_NUMBER_WORDS = {"one": 0, "two": 1, "three": 2, "four": 3, "five": 4, "ek": 0, "do": 1, "teen": 2}
+_NUMBER_WORDS = {"one": 0, "two": 1, "three": 2, "four": 3, "five": 4, "teen": 2}
 _NUMBERING = frozenset("step level option number no point item duty part stage #".split())
 #: Moving along the list from where the conversation stands.
 _FORWARD = frozenset(
-    """next then after afterwards baad above upar upper higher subsequent following aage up
-    beyond agla agli agle successor""".split()
+    """next then after afterwards baad above upar upper higher subsequent following follows
+    follow followed succeeding succeeds aage up beyond ahead agla agli agle successor""".split()
 )
 _BACKWARD = frozenset(
-    """before previous prev preceding below neeche niche nichhe under lower pehle down earlier
-    prior pichla pichhla pichli pichhli predecessor""".split()
+    """before b4 previous prev preceding precedes precede preceded below beneath underneath
+    neeche niche nichhe under lower pehle down earlier prior back pichla pichhla pichli pichhli
+    predecessor""".split()
 )
 #: "sabse upar" is the top, not the next one up.
 _MOST = frozenset(["sabse"])
@@ -58,25 +59,50 @@ _FILLER = frozenset(
     hoti hote bata batao bataiye batana samjhao s how called name named title you your
     mentioned said gave shown now hmm cool got great nice alright sure yes yeah haan achha
     acha theek thik toh phir fir baare mein me bare look like mean means involve involves
-    cover covers say says guide there here can could would i we my one's #
+    cover covers say says guide there here can could would i we my one's # ek se jao chalo
+    immediately directly just again most skip n wut wat whts
     """.split()
 )
 
 
-def _part_list(kb: KnowledgeBase, history: Sequence[str]) -> tuple[list[Section], int | None]:
-    """The list the conversation stands in, and its place in it: the parts of the latest
-    overview answered (no place yet), or of the overview whose part was answered last."""
-    for section_id in reversed(history):
-        section = kb.get(section_id)
-        if section is None:
-            continue
-        if section.parts:
-            return [p for p in (kb.get(i) for i in section.parts) if p is not None], None
-        for overview in kb.sections:
-            if section_id in overview.parts:
-                parts = [p for p in (kb.get(i) for i in overview.parts) if p is not None]
-                return parts, [p.id for p in parts].index(section_id)
-        return [], None
+#: Words that say what kind of list is meant ("the level above", "the step before").
+_LIST_NOUNS = {
+    **dict.fromkeys(["level", "levels", "rung", "tier", "seniority"], "level"),
+    **dict.fromkeys(["step", "steps", "stage", "stages"], "step"),
+    **dict.fromkeys(["duty", "duties", "responsibility", "responsibilities"], "dut respons"),
+}
+
+
+def _list_of(kb: KnowledgeBase, section: Section) -> tuple[Section, list[Section], int | None]:
+    """The overview a section is, or is a part of, its parts, and the section's place."""
+    if section.parts:
+        return section, [p for p in (kb.get(i) for i in section.parts) if p is not None], None
+    for overview in kb.sections:
+        if section.id in overview.parts:
+            parts = [p for p in (kb.get(i) for i in overview.parts) if p is not None]
+            return overview, parts, [p.id for p in parts].index(section.id)
+    return section, [], None
+
+
+def _fits(overview: Section, parts: list[Section], stems: list[str]) -> bool:
+    """Whether a list is the kind the message names (its titles or names say so)."""
+    text = " ".join([overview.title, *overview.aliases, *(p.title for p in parts)]).lower()
+    return any(stem in text for stem in stems)
+
+
+def _part_list(
+    kb: KnowledgeBase, history: Sequence[str], noun: str = ""
+) -> tuple[list[Section], int | None]:
+    """The list the conversation stands in, and its place in it: that of the latest answer
+    (the parts of an overview, with no place yet, or the list its part belongs to). A message
+    that names the kind of list ("the level above") finds the latest list of that kind."""
+    sections = [s for s in (kb.get(i) for i in reversed(history)) if s is not None]
+    for section in sections:
+        overview, parts, place = _list_of(kb, section)
+        if not noun:
+            return parts, place
+        if parts and _fits(overview, parts, noun.split()):
+            return parts, place
     return [], None
 
 
@@ -98,7 +124,8 @@ def asked_part(text: str, kb: KnowledgeBase, history: Sequence[str]) -> Section 
     words = plain_words(text)
     if not words or len(words) > MAX_WORDS:
         return None
-    parts, place = _part_list(kb, history)
+    nouns = [_LIST_NOUNS[w] for w in words if w in _LIST_NOUNS]
+    parts, place = _part_list(kb, history, nouns[0] if nouns else "")
     if not parts:
         return None
     position: int | None = None
