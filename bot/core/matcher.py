@@ -1617,7 +1617,10 @@ class Matcher:
             # subject.
             decision = self._decide(context)
             close_ids = [i for i, _ in decision.ranked[:2]]
-            if decision.status != "suggest" or previous not in close_ids:
+            # Nothing else stands out and the guide is not known to lack it ("why is that
+            # knowledge so crucial?"): it asks for more of the subject it leans on.
+            more_of_the_same = decision.status == "none" and not decision.not_covered
+            if not more_of_the_same and (decision.status != "suggest" or previous not in close_ids):
                 return decision
             target = previous
         elif previous in close:
