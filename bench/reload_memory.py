@@ -5,7 +5,7 @@
 
 Starts the fake Slack Web API and `tpm-bot serve` (the model loads with the first question),
 then sends SIGHUP N times, waiting for each reload to finish, and prints the resident memory
-(VmRSS, serving and answering processes summed) at start, after the first reload and at the end.
+(VmRSS of the one `serve` process) at start, after the first reload and at the end.
 Each reload builds a whole new matcher; memory that keeps growing means an old one is kept.
 """
 
@@ -43,7 +43,7 @@ def main() -> int:
     log = tempfile.mktemp(prefix="tpm-reload-", suffix=".log")
     server, _port = start_server([sys.executable, "-m", "bot", "serve"], api_url, log)
     try:
-        time.sleep(2)  # the answering process finishes loading
+        time.sleep(2)  # start-up finishes (the knowledge, the store)
         start = rss_mb(server.pid)
         figures = [start]
         for number in range(1, args.reloads + 1):

@@ -3,7 +3,7 @@
 It can also misbehave on purpose: planned faults (429 with Retry-After, 5xx, `ok: false`),
 throttling one in N first posts, and slow answers, so tests can check that replies are delivered
 exactly once. Run it as a script (`python tests/fake_slack.py --port 0`) for the load benchmark;
-`GET /stats` then reports what was delivered.
+`GET /stats` then reports what was delivered, and `GET /posts` when each reply arrived.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ class Call(NamedTuple):
     params: dict
     status: int
     ok: bool
+    #: When the call was received and answered (time.monotonic(): the system-wide monotonic
+    #: clock, so another process on this machine can compare it with its own).
     at: float
     #: The token the call carried (Authorization: Bearer, or a `token` parameter).
     token: str = ""
@@ -84,6 +86,8 @@ class FakeSlack:
             def do_GET(self) -> None:
                 if self.path == "/stats":
                     self._send(200, fake.stats(), {})
+                elif self.path == "/posts":
+                    self._send(200, fake.posts(), {})
                 else:
                     self._send(404, {"ok": False, "error": "unknown_method"}, {})
 
@@ -253,6 +257,16 @@ class FakeSlack:
             )
             throttled = sum(1 for c in self.calls if c.status == 429)
         return {"delivered": dict(delivered), "throttled": throttled}
+
+    def posts(self) -> dict:
+        """Every delivered chat.postMessage as [thread_ts, when it arrived (time.monotonic())]."""
+        with self._lock:
+            posts = [
+                [c.params.get("thread_ts"), c.at]
+                for c in self.calls
+                if c.method == "chat.postMessage" and c.ok
+            ]
+        return {"posts": posts}
 
     def reset(self) -> None:
         with self._lock:
