@@ -48,7 +48,10 @@ def sentence_key(sentence: str) -> str:
 
 
 def bank_sentences(kb: KnowledgeBase) -> tuple[list[str], list[int]]:
-    """What the encoder reads of the knowledge base, and the section index each belongs to."""
+    """What the encoder reads of the knowledge base, and the section index each belongs to.
+
+    Questions marked `not_covered:` come last, labelled past the sections (the k-th entry is
+    `len(kb.sections) + k`): bot.core.uncovered reads such a label as "not in the guide"."""
     index_of = {s.id: n for n, s in enumerate(kb.sections)}
     sentences: list[str] = []
     labels: list[int] = []
@@ -66,6 +69,9 @@ def bank_sentences(kb: KnowledgeBase) -> tuple[list[str], list[int]]:
             add(text, n)
     for example in kb.examples:
         add(example.text, index_of[example.section])
+    for n, gap in enumerate(kb.not_covered):
+        for text in gap.questions:
+            add(text, len(kb.sections) + n)
     return sentences, labels
 
 
@@ -153,6 +159,8 @@ class Evidence(NamedTuple):
     sections: list[tuple[int, float]]
     #: Similarity of the one nearest example: how familiar the wording is.
     nearest: float
+    #: The label of that nearest example (a section index, or past them: a not-covered entry).
+    nearest_label: int = -1
 
 
 class ExampleBank:
@@ -177,7 +185,7 @@ class ExampleBank:
     @classmethod
     def build(cls, kb: KnowledgeBase, store: VectorStore) -> ExampleBank:
         sentences, labels = bank_sentences(kb)
-        bank = cls(store.vectors(sentences), labels, len(kb.sections))
+        bank = cls(store.vectors(sentences), labels, len(kb.sections) + len(kb.not_covered))
         store.save(sentence_key(s) for s in sentences)
         return bank
 
@@ -215,7 +223,7 @@ class ExampleBank:
             for section, s in found.items()
         ]
         evidence.sort(key=lambda pair: pair[1], reverse=True)
-        return Evidence(evidence, float(similarity[nearest[0]]))
+        return Evidence(evidence, float(similarity[nearest[0]]), int(labels[int(nearest[0])]))
 
     def _candidates(self, vector: Vectors) -> tuple[Any, Any]:
         """The rows worth comparing (None: all of them) and their section labels."""

@@ -36,6 +36,7 @@ from bot.core.models import (
     GuideInfo,
     KnowledgeBase,
     KnowledgeError,
+    NotCovered,
     Problem,
     Section,
 )
@@ -46,7 +47,10 @@ _TEXT_FIELDS = ("title", "summary", "body", "source")
 _LIST_FIELDS = ("aliases", "questions", "related")
 _SECTION_FIELDS = ("id", *_TEXT_FIELDS, *_LIST_FIELDS, "comparison", "next", "parts")
 _GUIDE_FIELDS = ("title", "publisher", "link", "contact", "overview")
-_TOP_FIELDS = ("guide", "sections", "examples", "commands")
+_TOP_FIELDS = ("guide", "sections", "examples", "commands", "not_covered")
+_NOT_COVERED_FIELDS = ("note", "questions")
+#: Longest note on what the guide lacks: it is read after "The guide doesn't cover ".
+MAX_NOTE_CHARS = 200
 #: Slash commands the bot answers itself, whatever the knowledge says.
 BUILTIN_COMMANDS = ("/tpm", "/tpm-topics")
 _COMMAND = re.compile(r"/[a-z0-9][a-z0-9_-]{0,30}")
@@ -141,14 +145,17 @@ def _build(
     drafts: list[_Draft] = []
     examples: list[_ExampleDraft] = []
     commands: list[_CommandDraft] = []
+    gaps: list[_GapDraft] = []
     for path in files:
         read = _read_file(path)
         drafts.extend(read.drafts)
         examples.extend(read.examples)
         commands.extend(read.commands)
+        gaps.extend(read.gaps)
         problems.extend(read.problems)
     problems.extend(_check_across_files(drafts))
     problems.extend(_check_examples(examples, drafts))
+    problems.extend(_check_not_covered(gaps, examples, drafts))
     problems.extend(_check_commands(commands, drafts))
     if problems:
         # In reading order, file by file, so an editor can work down the list.
@@ -162,6 +169,7 @@ def _build(
         added,
         tuple(e.example for e in examples),
         {c.name: c.section for c in commands if c.name != _OVERVIEW},
+        tuple(g.gap for g in gaps),
     )
 
 
@@ -189,10 +197,19 @@ class _FileContents(NamedTuple):
     #: The file's `commands:`, and its guide's `overview` (named "overview").
     commands: list[_CommandDraft]
     problems: list[Problem]
+    gaps: list[_GapDraft]
 
 
 def _unreadable(problem: Problem) -> _FileContents:
-    return _FileContents([], [], [], [problem])
+    return _FileContents([], [], [], [problem], [])
+
+
+class _GapDraft(NamedTuple):
+    """A `not_covered:` entry, with the line of each of its questions."""
+
+    gap: NotCovered
+    path: str
+    lines: tuple[int, ...]
 
 
 #: The name a guide's `overview` goes by among a file's references to sections.
@@ -367,6 +384,7 @@ class _FileReader:
         drafts: list[_Draft] = []
         examples = self.examples(top["examples"]) if "examples" in top else []
         commands = self.commands(top["commands"]) if "commands" in top else []
+        gaps = self.not_covered(top["not_covered"]) if "not_covered" in top else []
         if guide.overview and "guide" in top:
             fields = self.mapping(top["guide"], "'guide'", None)
             commands.append(
@@ -374,7 +392,9 @@ class _FileReader:
             )
         sections = top.get("sections")
         if sections is None:
-            if top and not {"examples", "commands"} & set(top):  # examples alone are fine
+            if top and not {"examples", "commands", "not_covered"} & set(
+                top
+            ):  # examples alone are fine
                 self.problem(root, "missing 'sections:' list")
         elif not isinstance(sections, yaml.SequenceNode):
             self.problem(sections, "'sections' must be a list of sections ('- id: ...')")
@@ -385,7 +405,58 @@ class _FileReader:
                 draft = self.section(node, guide)
                 if draft:
                     drafts.append(draft)
-        return _FileContents(drafts, examples, commands, self.problems)
+        return _FileContents(drafts, examples, commands, self.problems, gaps)
+
+    def not_covered(self, node: yaml.Node) -> list[_GapDraft]:
+        """`not_covered:` lists questions the guide does not answer, each entry with a `note`
+        saying what it lacks (read after "The guide doesn't cover ")."""
+        found: list[_GapDraft] = []
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(
+                node, "'not_covered' must be a list of entries ('- note: ...' with 'questions:')"
+            )
+            return found
+        for item in node.value:
+            fields = self.mapping(item, "a not_covered entry", _NOT_COVERED_FIELDS)
+            if not isinstance(item, yaml.MappingNode):
+                continue
+            for name in _NOT_COVERED_FIELDS:
+                if name not in fields:
+                    self.problem(item, f"a not_covered entry is missing '{name}'")
+            note = self.text(fields["note"], "not_covered note") if "note" in fields else None
+            if note is not None:
+                note = note.rstrip(". ")
+                if len(note) > MAX_NOTE_CHARS:
+                    self.problem(
+                        fields["note"],
+                        f"not_covered note is {len(note)} characters; keep it under "
+                        f'{MAX_NOTE_CHARS} (it follows "The guide doesn\'t cover")',
+                    )
+                    note = None
+            if "questions" not in fields:
+                continue
+            values, lines = self.text_list(fields["questions"], "not_covered questions")
+            if not values and isinstance(fields["questions"], yaml.SequenceNode):
+                self.problem(fields["questions"], "not_covered questions is empty; add one")
+            kept: list[tuple[str, int]] = []
+            for value, line in zip(values, lines, strict=True):
+                if len(value) > MAX_EXAMPLE_CHARS:
+                    self.problem(
+                        line,
+                        f"not_covered question is {len(value)} characters; keep it under "
+                        f"{MAX_EXAMPLE_CHARS}",
+                    )
+                else:
+                    kept.append((value, line))
+            if note and kept:
+                found.append(
+                    _GapDraft(
+                        NotCovered(note, tuple(v for v, _ in kept)),
+                        self.path,
+                        tuple(line for _, line in kept),
+                    )
+                )
+        return found
 
     def commands(self, node: yaml.Node) -> list[_CommandDraft]:
         """`commands:` maps slash commands to the section each shows (`/tpm-salary: salary`)."""
@@ -746,4 +817,47 @@ def _check_examples(examples: list[_ExampleDraft], drafts: list[_Draft]) -> list
                     f"'{owner[0]}' ({owner[1]}:{owner[2]}); keep it under the section that answers it",
                 )
             )
+    return problems
+
+
+def _check_not_covered(
+    gaps: list[_GapDraft], examples: list[_ExampleDraft], drafts: list[_Draft]
+) -> list[Problem]:
+    """A question is either answered by a section or not covered, never both, and is marked
+    not covered once: the encoder would otherwise learn both readings of the same words."""
+    problems: list[Problem] = []
+    owners: dict[str, str] = {}
+    for draft in drafts:
+        for kind in ("questions", "aliases"):
+            for index, phrase in enumerate(getattr(draft.section, kind)):
+                where = f"{draft.path}:{draft.item_lines[kind][index]}"
+                owners.setdefault(_claim_key(phrase), f"section '{draft.section.id}' ({where})")
+    for item in examples:
+        owners.setdefault(
+            _claim_key(item.example.text),
+            f"examples of '{item.example.section}' ({item.path}:{item.line})",
+        )
+    marked: dict[str, str] = {}
+    for gap in gaps:
+        for question, line in zip(gap.gap.questions, gap.lines, strict=True):
+            key = _claim_key(question)
+            if key in owners:
+                problems.append(
+                    Problem(
+                        gap.path,
+                        line,
+                        f"not_covered question '{question[:60]}' is answered by {owners[key]}; "
+                        "keep it in one place",
+                    )
+                )
+            elif key in marked:
+                problems.append(
+                    Problem(
+                        gap.path,
+                        line,
+                        f"not_covered question '{question[:60]}' repeats {marked[key]}; keep one",
+                    )
+                )
+            else:
+                marked[key] = f"{gap.path}:{line}"
     return problems

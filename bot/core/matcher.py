@@ -58,6 +58,7 @@ from bot.core.markup import clean_slack_text
 from bot.core.models import KnowledgeBase, Section
 from bot.core.parts import asked_part
 from bot.core.spelling import SpellingCorrector
+from bot.core.uncovered import Uncovered
 
 if TYPE_CHECKING:  # typing's Literal costs import time the CLI does not need at run time
     from typing import Literal
@@ -203,7 +204,8 @@ def _mean_evidence(alone: Evidence, together: Evidence) -> Evidence:
         i: (first.get(i, low_first) + second.get(i, low_second)) / 2 for i in {*first, *second}
     }
     ranked = sorted(merged.items(), key=lambda pair: pair[1], reverse=True)
-    return Evidence(ranked, max(alone.nearest, together.nearest))
+    nearer = alone if alone.nearest >= together.nearest else together
+    return Evidence(ranked, nearer.nearest, nearer.nearest_label)
 
 
 #: Where a message plainly holds another question: a question mark with more after it, "+",
@@ -632,6 +634,7 @@ class Matcher:
             for index in range(count):
                 self._prepare(index)
         self._index_of = {s.id: i for i, s in enumerate(sections)}
+        self._uncovered = Uncovered(kb)
         self._added = frozenset(i for i, s in enumerate(sections) if s.id in kb.added)
         # The knowledge base's `next` order, both ways, for "and after that?" / "before that?".
         self._after = {i: self._index_of[s.next] for i, s in enumerate(sections) if s.next}
@@ -1130,7 +1133,7 @@ class Matcher:
             found = self._evidence(query.sentence)
             if query.context:
                 found = _mean_evidence(found, self._evidence(f"{query.context}: {query.sentence}"))
-            evidence = found.sections
+            evidence = self._uncovered.sections_only(found.sections)
             semantic = dict(evidence)
             floor = evidence[-1][1] if evidence else 0.0
             for index, _ in evidence[:SEMANTIC_SHORTLIST]:
@@ -1267,9 +1270,10 @@ class Matcher:
             # split was at an "and" inside one question ("dealing with designers and marketing
             # folks vs just the dev team?"), not between two.
             whole = self._evidence(cleaned)
-            if whole.sections and whole.nearest >= self._calibration.familiar:
-                top, top_evidence = whole.sections[0]
-                parts_best = max((e for i, e in whole.sections if i in sections), default=0.0)
+            read = self._uncovered.sections_only(whole.sections)
+            if read and whole.nearest >= self._calibration.familiar:
+                top, top_evidence = read[0]
+                parts_best = max((e for i, e in read if i in sections), default=0.0)
                 if top not in sections and top_evidence - parts_best >= SPLIT_DOUBT:
                     return None
         also = tuple(self.kb.sections[i] for i in sections[1:])
@@ -1327,6 +1331,10 @@ class Matcher:
         """The decision for one reading of a question: the plain ranking, then the word list's
         other senses of "TPM" and the gaps the guide has."""
         ranked = self._rank(query)
+        note = self._not_covered(query)
+        if note:
+            # A maintainer marked this question, or one worded like it, as not in the guide.
+            return _Decision("none", ranked, note)
         hits = self._triggered(query.focus)
         # What the asker says about themselves, read once for both uses below.
         told = self._triggered(query.told) if query.told.strip() else set()
@@ -1367,6 +1375,13 @@ class Matcher:
         if target is None and gap.section is None and status == "none":
             return _Decision("none", ranked)
         return self._partial(ranked, gap.section, gap.not_covered, target)
+
+    def _not_covered(self, query: _Query) -> str:
+        """The note of a team's `not_covered:` entry this question matches (bot.core.uncovered)."""
+        if not self._uncovered.notes or not query.sentence:
+            return ""
+        found = self._evidence(query.sentence) if self._bank is not None else None
+        return self._uncovered.note(query.sentence, found)
 
     def _gap(self, query: _Query, hits: set[int], told: set[int]) -> _Gap | None:
         """The first gap (in word-list order) the question triggers and asks for; `told` are

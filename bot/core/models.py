@@ -63,6 +63,15 @@ class Example(NamedTuple):
     text: str
 
 
+class NotCovered(NamedTuple):
+    """Questions a maintainer marked as not in the guide, and what the guide lacks for them:
+    the bot says "The guide doesn't cover <note>." to them and to their paraphrases, instead
+    of offering the nearest topics (a team's own gaps, beside the word list's)."""
+
+    note: str
+    questions: tuple[str, ...]
+
+
 class Problem(NamedTuple):
     """One thing wrong with a knowledge file, located so an editor can jump to it."""
 
@@ -85,7 +94,7 @@ class KnowledgeError(Exception):
 class KnowledgeBase:
     """The loaded sections in file order, with look-up by id."""
 
-    __slots__ = ("_by_id", "added", "commands", "examples", "files", "sections")
+    __slots__ = ("_by_id", "added", "commands", "examples", "files", "not_covered", "sections")
 
     def __init__(
         self,
@@ -94,8 +103,11 @@ class KnowledgeBase:
         added: frozenset[str] = frozenset(),
         examples: tuple[Example, ...] = (),
         commands: dict[str, str] | None = None,
+        not_covered: tuple[NotCovered, ...] = (),
     ) -> None:
         self.sections = sections
+        #: What the files' `not_covered:` lists mark as not in the guide, in file order.
+        self.not_covered = not_covered
         #: Slash commands that show one section, from the files' `commands:` mappings.
         self.commands = dict(commands or {})
         self.files = files
