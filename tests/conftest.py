@@ -80,6 +80,10 @@ def database_url(request, tmp_path) -> str:
     drop()
 
 
+#: The TPM_BOT_ENCRYPTION_KEY of the tests' stores.
+TEST_KEY = "test-encryption-key-for-pseudonyms"
+
+
 @pytest.fixture
 def store_at(database_url):
     """Open stores on `database_url` (closed at the end); the URL as settings would map it."""
@@ -89,6 +93,9 @@ def store_at(database_url):
     opened = []
 
     def open_store(**kwargs):
+        # Instances of one deployment share TPM_BOT_ENCRYPTION_KEY (the key of the store's
+        # pseudonyms); a test that wants none passes key="".
+        kwargs.setdefault("key", TEST_KEY)
         store = Store.open(mapped(database_url)[0], **kwargs)
         opened.append(store)
         return store

@@ -19,6 +19,8 @@ import urllib.request
 from urllib.parse import urlencode
 
 SECRET = "test-signing-secret"
+#: TPM_BOT_ENCRYPTION_KEY of the in-process bots' stores (instances of one deployment share it).
+STORE_KEY = "test-encryption-key-for-pseudonyms"
 BOT_TOKEN = "xoxb-test-bot-token-0000"
 APP_TOKEN = "xapp-test-app-token-0000"
 
@@ -276,7 +278,7 @@ def fresh_store(folder: str | None = None):
 
     if not _TEMPLATE:
         template = os.path.join(tempfile.mkdtemp(prefix="tpm-template-"), "template.db")
-        store = Store.open(f"sqlite:///{template}")
+        store = Store.open(f"sqlite:///{template}", key=STORE_KEY)
         store.upgrade()
         with store.engine.begin() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -286,7 +288,7 @@ def fresh_store(folder: str | None = None):
     folder = folder or tempfile.mkdtemp(prefix="tpm-store-")
     path = os.path.join(folder, "tpm-bot.db")
     shutil.copyfile(_TEMPLATE[0], path)
-    store = Store.open(f"sqlite:///{path}")
+    store = Store.open(f"sqlite:///{path}", key=STORE_KEY)
     store.migrated = True
     if owned:
         close = store.close

@@ -25,6 +25,7 @@ from bot.core.conversations import (
 from bot.store.database import Health
 from bot.store.events import StoreUnavailable
 from bot.store.models import ConversationState
+from bot.store.pseudonyms import Pseudonyms
 from bot.store.upsert import insert_for
 from bot.store.writer import WriteBehind
 
@@ -42,15 +43,21 @@ class SqlConversations:
     batches a moment later (bot.store.writer); a read finds what is still queued there first."""
 
     def __init__(
-        self, engine: Engine, health: Health, remember_seconds: float = REMEMBER_SECONDS
+        self,
+        engine: Engine,
+        health: Health,
+        remember_seconds: float = REMEMBER_SECONDS,
+        pseudonyms: Pseudonyms | None = None,
     ) -> None:
         self.engine = engine
         self.health = health
+        #: Conversation keys name a channel (a DM's names a person): only pseudonyms are stored.
+        self.pseudonyms = pseudonyms or Pseudonyms()
         self.ttl = remember_seconds
         self.writer: WriteBehind[_Noted] = WriteBehind(engine, health, "conversation", _write)
 
     def recall(self, key: str) -> Conversation:
-        key = key[:200]
+        key = self.pseudonyms.of("conversation", key)
         # What this process noted a moment ago and has not written yet is the newest memory;
         # reading it from the queue spares the reply a wait on the writer.
         noted = self.writer.newest(lambda row: row.key == key)
@@ -89,7 +96,8 @@ class SqlConversations:
     ) -> None:
         """Store the conversation's whole memory (already merged by the caller), a moment later."""
         stored = " ".join(sections) + (f" {OFFERED} " + " ".join(offered) if offered else "")
-        self.writer.put(_Noted(key[:200], team[:32], stored[:1000], time.time()))
+        stored_key = self.pseudonyms.of("conversation", key)
+        self.writer.put(_Noted(stored_key, team[:32], stored[:1000], time.time()))
 
     def purge(self, now: float | None = None) -> int:
         self.writer.flush()

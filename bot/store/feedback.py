@@ -1,57 +1,50 @@
 """👍 / 👎 on answers: one vote per user per answer (a second click replaces it), and the
 optional "what were you looking for?" after a 👎.
 
-Users are kept only as a salted hash (HMAC-SHA256 of workspace and user id), so votes can be
-counted once per person without the database saying who voted. The salt is
-TPM_BOT_ENCRYPTION_KEY when set, else a random secret the store makes once and keeps.
+Neither the voter nor the answer's channel is kept, only their keyed pseudonyms (see
+bot.store.pseudonyms), so votes can be counted once per person without the database saying
+who voted or where. What a 👎 voter typed is kept as it is for questions: its gap terms by
+default, its cleaned text only with TPM_BOT_LOG_QUESTIONS=text.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
-import threading
 import time
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.privacy import scrub
 from bot.store.database import Health
 from bot.store.events import StoreUnavailable
 from bot.store.models import FeedbackVote, StoreSecret
+from bot.store.pseudonyms import Pseudonyms
+from bot.store.questions import gap_terms
 from bot.store.upsert import insert_for
 
-SALT_NAME = "user_hash_salt"
+#: The name under which earlier versions kept their user-hash salt (see `purge`).
+OLD_SALT = "user_hash_salt"
 
 
 class FeedbackLog:
-    def __init__(self, engine: Engine, health: Health, key: str = "") -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        health: Health,
+        pseudonyms: Pseudonyms | None = None,
+        keep_text: bool = False,
+    ) -> None:
         self.engine = engine
         self.health = health
-        self._salt = key.encode() if key else b""
-        self._lock = threading.Lock()
-
-    def _stored_salt(self) -> bytes:
-        with self._lock:
-            if self._salt:
-                return self._salt
-            with self.engine.begin() as connection:
-                connection.execute(
-                    insert_for(connection, StoreSecret)
-                    .values(name=SALT_NAME, value=secrets.token_urlsafe(32))
-                    .on_conflict_do_nothing(index_elements=["name"])
-                )
-                value = connection.execute(
-                    select(StoreSecret.value).where(StoreSecret.name == SALT_NAME)
-                ).scalar_one()
-            self._salt = value.encode()
-            return self._salt
+        self.pseudonyms = pseudonyms or Pseudonyms()
+        self.keep_text = keep_text
 
     def user_hash(self, team: str, user: str) -> str:
-        digest = hmac.new(self._stored_salt(), f"{team}:{user}".encode(), hashlib.sha256)
-        return digest.hexdigest()[:40]
+        return self.pseudonyms.of("user", f"{team}:{user}")
+
+    def _answer(self, answer: str) -> str:
+        """An answer is named by its channel and timestamp; the channel may name a DM."""
+        return self.pseudonyms.of("answer", answer)
 
     def vote(
         self, *, answer: str, team: str, user: str, section: str, decision: str, helpful: bool
@@ -68,7 +61,7 @@ class FeedbackLog:
             }
             with self.engine.begin() as connection:
                 statement = insert_for(connection, FeedbackVote).values(
-                    answer=answer[:120], user_hash=user_hash, reason=None, **values
+                    answer=self._answer(answer), user_hash=user_hash, reason=None, **values
                 )
                 connection.execute(
                     statement.on_conflict_do_update(
@@ -81,16 +74,18 @@ class FeedbackLog:
         self.health.worked()
 
     def reason(self, *, answer: str, team: str, user: str, text: str) -> None:
-        """Keep what a 👎 voter was looking for, scrubbed of anything that identifies anyone."""
+        """Keep what a 👎 voter was looking for: its gap terms, or with text kept, its text
+        scrubbed of anything that identifies anyone."""
+        kept = scrub(text) if self.keep_text else gap_terms(text)
         try:
             with self.engine.begin() as connection:
                 connection.execute(
                     update(FeedbackVote)
                     .where(
-                        FeedbackVote.answer == answer[:120],
+                        FeedbackVote.answer == self._answer(answer),
                         FeedbackVote.user_hash == self.user_hash(team, user),
                     )
-                    .values(reason=scrub(text) or None)
+                    .values(reason=kept or None)
                 )
         except SQLAlchemyError as error:
             self.health.failed("feedback", error)
@@ -100,6 +95,9 @@ class FeedbackLog:
     def purge(self, before: float) -> int:
         with self.engine.begin() as connection:
             result = connection.execute(delete(FeedbackVote).where(FeedbackVote.voted_at < before))
+            # Earlier versions salted user hashes with a secret kept in the database itself,
+            # beside the hashes it would let anyone test; it salts nothing now.
+            connection.execute(delete(StoreSecret).where(StoreSecret.name == OLD_SALT))
         return int(result.rowcount or 0)
 
     def forget_team(self, team: str) -> None:

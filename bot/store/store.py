@@ -16,7 +16,9 @@ from bot.store.database import DEADLINE_SECONDS, Health, open_engine, sqlite_pat
 from bot.store.events import EventLog
 from bot.store.feedback import FeedbackLog
 from bot.store.migrate import upgrade
+from bot.store.pseudonyms import Pseudonyms
 from bot.store.questions import QuestionLog
+from bot.store.teaching import TeachingLog
 from bot.store.writer import DRAIN_SECONDS, FLUSH_SECONDS, WriteBehind
 
 log = logging.getLogger("tpm_bot")
@@ -51,9 +53,13 @@ class Store:
         self.retention_days = retention_days
         self.health = Health()
         self.events = EventLog(engine, self.health)
-        self.feedback = FeedbackLog(engine, self.health, key)
+        #: Who and where, as keyed pseudonyms; the key is TPM_BOT_ENCRYPTION_KEY, never stored.
+        self.pseudonyms = Pseudonyms(key)
+        self.feedback = FeedbackLog(engine, self.health, self.pseudonyms, keep_question_text)
         self.questions = QuestionLog(engine, self.health, keep_question_text)
-        self.conversations = SqlConversations(engine, self.health)
+        self.conversations = SqlConversations(engine, self.health, pseudonyms=self.pseudonyms)
+        #: Maintainers' labels: pending from Slack's shortcut, or written by `tpm-bot review`.
+        self.teaching = TeachingLog(engine, self.health)
         #: Whether the schema is known to be current (else the next purge migrates first).
         self.migrated = False
         self._closing = threading.Event()
@@ -72,8 +78,8 @@ class Store:
         keep_question_text: bool = False,
         deadline: float | None = DEADLINE_SECONDS,
     ) -> Store:
-        """`key` (TPM_BOT_ENCRYPTION_KEY) salts user hashes (without one the store makes a
-        salt); `keep_question_text` is TPM_BOT_LOG_QUESTIONS=text. `deadline` bounds every use
+        """`key` (TPM_BOT_ENCRYPTION_KEY) keys the pseudonyms of people and conversations
+        (without one they last as long as the process); `keep_question_text` is TPM_BOT_LOG_QUESTIONS=text. `deadline` bounds every use
         of a connection (bot.store.database): the bot's decisions fail open past it; a
         command a person waits on (a report over months of rows) passes None."""
         return cls(
@@ -154,6 +160,7 @@ class Store:
             "feedback": self.feedback.purge(kept_since),
             "questions": self.questions.purge(kept_since),
             "conversations": self.conversations.purge(),
+            "teachings": self.teaching.purge(kept_since),
         }
         if self.installations is not None:
             purged["oauth_states"] = self.installations.purge()
@@ -167,6 +174,7 @@ class Store:
         self.feedback.forget_team(team)
         self.questions.forget_team(team)
         self.conversations.forget_team(team)
+        self.teaching.forget_team(team)
 
     def purge_in_background(self, stop: threading.Event) -> threading.Thread:
         """Purge now and every PURGE_EVERY seconds until `stop` is set; failures are logged."""
