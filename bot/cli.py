@@ -502,6 +502,90 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_review(args: argparse.Namespace, settings: Settings) -> int:
+    """What the bot failed on, to label: see bot/review.py. Heavy modules are imported here,
+    so `ask` never pays for them."""
+    settings.require_store()
+    import json
+    import time
+
+    from bot.review import Session, check, diff, proposed, write
+    from bot.store.report import parse_since
+
+    try:
+        since = time.time() - parse_since(args.since)
+    except ValueError as error:
+        raise StartupError([str(error)]) from None
+    if not args.json and not args.to:
+        raise StartupError(
+            ["review writes what you teach to a team knowledge file: name it with --to PATH"]
+        )
+    _require_existing_sqlite_file(settings)
+    with opened_store(settings) as store:
+        _require_migrated(store, settings)
+        store.upgrade()
+        candidates = store.teaching.candidates(since)
+        if args.json:
+            print(json.dumps([c.as_json() for c in candidates], ensure_ascii=False))
+            return 0
+        if not candidates:
+            print(
+                "Nothing to review: no declined, partly answered or 👎 questions, and no "
+                "pending labels, in this period."
+            )
+            return 0
+        # The file being taught may not exist yet, even when it is already configured.
+        target = os.path.abspath(args.to)
+        settings = settings._replace(
+            knowledge_paths=tuple(
+                p
+                for p in settings.knowledge_paths
+                if os.path.abspath(p) != target or os.path.exists(p)
+            )
+        )
+        matcher = load_or_exit(settings)
+        session = Session(matcher.kb, input, print)
+        session.run(candidates)
+        if not session.labels:
+            print("Nothing labelled; nothing written.")
+            return 0
+        before, after = proposed(args.to, session.labels)
+        print()
+        print(diff(args.to, before, after), end="")
+        problems = check(args.to, after, settings.knowledge_paths)
+        if problems:
+            for problem in problems:
+                print(problem)
+            print(f"{args.to} would not validate; nothing written.", file=sys.stderr)
+            return 1
+        count = len(session.labels)
+        try:
+            confirmed = input(f"Write {count} change{'s' * (count != 1)} to {args.to}? [y/N] ")
+        except EOFError:
+            confirmed = ""
+        if confirmed.strip().lower() not in ("y", "yes"):
+            print("Nothing written.")
+            return 0
+        try:
+            write(args.to, after)
+        except OSError as error:
+            raise StartupError(
+                [f"cannot write {args.to} ({error.strerror}); name a file in a folder that exists"]
+            ) from None
+        store.teaching.written(
+            session.pending, [(lb.question, lb.section, lb.note) for lb in session.given]
+        )
+    configured = load_settings(extra_knowledge=tuple(args.knowledge)).knowledge_paths
+    loaded = os.path.abspath(args.to) in {os.path.abspath(p) for p in configured}
+    hint = (
+        "a running bot picks it up on its next reload (SIGHUP, or TPM_BOT_RELOAD=1)"
+        if loaded
+        else f"add it with --knowledge {args.to} or {KNOWLEDGE_ENV} to use it"
+    )
+    print(f"Wrote {args.to}: {hint}.")
+    return 0
+
+
 def _terminal_columns() -> int:
     """The terminal's width, as shutil.get_terminal_size reads it (COLUMNS, then the terminal)."""
     try:
@@ -543,7 +627,7 @@ RECORD_HELP = (
     "`tpm-bot report`"
 )
 #: The sub-commands, in the order `--help` lists them.
-COMMANDS = ("ask", "chat", "topics", "validate", "serve", "socket", "db", "report")
+COMMANDS = ("ask", "chat", "topics", "validate", "serve", "socket", "db", "report", "review")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -656,6 +740,24 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             "--html", metavar="FILE", help="write one self-contained HTML page with a chart"
         )
         report.set_defaults(run=_cmd_report)
+
+    if wanted("review"):
+        review = commands.add_parser(
+            "review",
+            parents=[knowledge],
+            help="label what the bot declined, answered partly or got a 👎 for, into a "
+            "team knowledge file",
+        )
+        review.add_argument(
+            "--to", metavar="PATH", help="the team knowledge file to add examples and gaps to"
+        )
+        review.add_argument(
+            "--since", default="30d", help="questions asked in this period: 30d (default), 2w"
+        )
+        review.add_argument(
+            "--json", action="store_true", help="list the candidates as JSON and stop"
+        )
+        review.set_defaults(run=_cmd_review)
     return parser
 
 

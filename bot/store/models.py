@@ -67,3 +67,18 @@ class ConversationState(Base):
     team: Mapped[str] = mapped_column(String(32), default="", index=True)
     sections: Mapped[str] = mapped_column(String(1000), default="")
     answered_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class Teaching(Base):
+    """A question a maintainer labelled: with the section that answers it, or as not in the
+    guide with a note (`section` None). Pending until `tpm-bot review` writes it to a knowledge
+    file (`written_at`); only its cleaned text is kept, never who asked or who labelled it."""
+
+    __tablename__ = "teachings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team: Mapped[str] = mapped_column(String(32), default="", index=True)
+    created_at: Mapped[float] = mapped_column(Float, index=True)
+    question: Mapped[str] = mapped_column(String(1000))
+    section: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    note: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    written_at: Mapped[float | None] = mapped_column(Float, nullable=True, index=True)
