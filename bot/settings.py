@@ -83,6 +83,8 @@ class Settings(NamedTuple):
     thread_hours: float = 24.0
     #: A channel id (C123...) where people can take over when the bot cannot help.
     help_channel: str = ""
+    #: Slack user ids (U..., W...) who may teach the bot with the *Teach tpm-bot* shortcut.
+    maintainers: tuple[str, ...] = ()
     #: SQLAlchemy URL of the store; `database_default` when DATABASE_URL was not set.
     database_url: str = ""
     database_default: bool = True
@@ -299,6 +301,15 @@ def load_settings(
             f"name > About > Channel ID), not {help_channel!r}"
         )
         help_channel = ""
+    maintainers = tuple(re.split(r"[\s,]+", get("TPM_BOT_MAINTAINERS").strip()))
+    maintainers = tuple(m.lstrip("@") for m in maintainers if m)
+    wrong = [m for m in maintainers if not (m[:1] in "UW" and m.isalnum() and m.isupper())]
+    if wrong:
+        problems.append(
+            "TPM_BOT_MAINTAINERS must be Slack user ids like U0123ABCD, separated by commas (in "
+            f"Slack: a profile > ⋮ > Copy member ID), not {', '.join(map(repr, wrong))}"
+        )
+        maintainers = tuple(m for m in maintainers if m not in wrong)
 
     def flag(name: str, default: str) -> bool:
         """A yes/no setting; anything but 1/0, true/false, yes/no or on/off is reported."""
@@ -356,6 +367,7 @@ def load_settings(
         web_threads=int(raw_threads),
         thread_hours=thread_hours,
         help_channel=help_channel,
+        maintainers=maintainers,
         database_url=db_url,
         database_default=not raw_url,
         log_questions=log_questions,

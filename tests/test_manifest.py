@@ -40,6 +40,7 @@ class RecordingApp:
     def __init__(self) -> None:
         self.commands: set[str] = set()
         self.events: set[str] = set()
+        self.shortcuts: set[str] = set()
 
     def _record(self, into: set[str], name: object):
         if isinstance(name, str):
@@ -63,6 +64,9 @@ class RecordingApp:
     def view(self, name: object):
         return self._record(set(), name)
 
+    def shortcut(self, name: object):
+        return self._record(self.shortcuts, name)
+
 
 def registered(matcher) -> RecordingApp:
     app = RecordingApp()
@@ -82,6 +86,14 @@ def test_manifest_events_match_the_registered_listeners(matcher) -> None:
     assert registered(matcher).events == set(
         MANIFEST["settings"]["event_subscriptions"]["bot_events"]
     )
+
+
+def test_manifest_declares_exactly_the_registered_shortcuts(matcher) -> None:
+    declared = MANIFEST["features"]["shortcuts"]
+    assert {s["callback_id"] for s in declared} == registered(matcher).shortcuts
+    for shortcut in declared:
+        assert shortcut["type"] in ("message", "global")
+        assert 1 <= len(shortcut["name"]) <= 25 and 1 <= len(shortcut["description"]) <= 75
 
 
 def test_manifest_follows_slacks_schema() -> None:

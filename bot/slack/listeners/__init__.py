@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners import actions, assistant, commands, events
+from bot.slack.listeners import actions, assistant, commands, events, shortcuts
 
 
 def register(app: App) -> None:
@@ -16,3 +16,4 @@ def register(app: App) -> None:
     events.register(app)
     commands.register(app)
     actions.register(app)
+    shortcuts.register(app)
