@@ -23,7 +23,7 @@ from bot.core.uncovered import question_key
 from bot.store.database import Health
 from bot.store.events import StoreUnavailable
 from bot.store.models import FeedbackVote, Question, Teaching
-from bot.store.questions import GAP_STATUSES
+from bot.store.questions import GAP_STATUSES, gap_terms
 
 #: Longest note kept (the knowledge files allow 200 characters).
 MAX_NOTE_CHARS = 200
@@ -153,6 +153,8 @@ class TeachingLog:
                 )
             ).all()
         taught = {question_key(t.question) for t in teachings}
+        # Where only terms are kept, a taught question covers the questions with its terms.
+        taught_terms = {gap_terms(t.question) for t in teachings}
         found: list[Candidate] = []
         pending: dict[str, Candidate] = {}
         for t in teachings:
@@ -174,7 +176,7 @@ class TeachingLog:
             if q.text:
                 if question_key(q.text) not in taught:
                     groups[("question", q.text)].append((q.asked_at, q.status, q.section))
-            elif q.terms:
+            elif q.terms and q.terms not in taught_terms:
                 groups[("terms", q.terms)].append((q.asked_at, q.status, q.section))
         for v in votes:
             if v.reason and question_key(v.reason) not in taught:
