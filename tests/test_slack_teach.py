@@ -146,7 +146,7 @@ def test_marking_a_message_not_covered_needs_a_note_and_is_then_declined_with_it
     view = opened_view(slack)
     status, body = submit(bot, MAINTAINER, view, question, NOT_COVERED, None)
     assert status == 200 and "note" in json.loads(body)["errors"]
-    status, body = submit(bot, MAINTAINER, view, question, NOT_COVERED, "pay at Google")
+    _, body = submit(bot, MAINTAINER, view, question, NOT_COVERED, "pay at Google")
     assert json.loads(body)["response_action"] == "update"
     bot.wait_for_output("kind=teach decision=taught_gap")
 
@@ -165,7 +165,7 @@ def test_anyone_but_a_maintainer_is_refused_politely_and_nothing_opens(teach_bot
     assert slack.calls_to("views.open") == []
     # A submission forged for someone else is refused too, and nothing is kept.
     view = {"private_metadata": "{}"}
-    status, body = submit(bot, "U2", view, DECLINED, "levels")
+    _, body = submit(bot, "U2", view, DECLINED, "levels")
     assert "errors" in json.loads(body)
     assert bot.store.teaching.candidates(0) == []
 
