@@ -423,3 +423,105 @@ def test_a_workspace_already_served_is_answered_while_the_database_is_unreachabl
     finally:
         bot.close()
 
+
+# The OAuth pages under faults and floods (issue 19)
+
+
+def make_states_unreachable(monkeypatch) -> None:
+    """Every write and read of an OAuth state fails as if the database were down."""
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+    from sqlalchemy.exc import OperationalError
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("INSERT INTO slack_oauth_states", {}, ConnectionRefusedError())
+
+    monkeypatch.setattr(SQLAlchemyOAuthStateStore, "issue", unreachable)
+
+
+def test_the_install_page_with_the_database_down_says_to_come_back(
+    slack, matcher, monkeypatch
+) -> None:
+    bot = oauth_bot(slack, matcher, None)
+    try:
+        make_states_unreachable(monkeypatch)
+        status, _, body = bot.browse("/slack/install")
+        assert status == 503 and "try again" in body
+        assert "Traceback" not in bot.output and "INSERT" not in bot.output
+        assert "kind=refused reason=oauth_unavailable status=503" in bot.output
+    finally:
+        bot.close()
+
+
+def test_a_state_check_with_the_database_down_is_not_called_invalid(
+    slack, matcher, monkeypatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    bot = oauth_bot(slack, matcher, None)
+    try:
+        state, _ = begin_install(bot)
+        engine = bot.store.installations.state_store.engine
+
+        def unreachable(*args, **kwargs):
+            raise OperationalError("DELETE", {}, ConnectionRefusedError())
+
+        monkeypatch.setattr(engine, "begin", unreachable)
+        status, _, _ = bot.browse(
+            "/slack/oauth_redirect",
+            f"code=code-T9&state={state}",
+            {"Cookie": f"{COOKIE}={state}"},
+        )
+        assert status == 503
+        assert state not in bot.output and "invalid_state" not in bot.output
+        assert slack.calls_to("oauth.v2.access") == []  # the code was not spent
+    finally:
+        bot.close()
+
+
+def test_one_client_visiting_the_install_page_in_a_loop_is_slowed(slack, matcher) -> None:
+    bot = oauth_bot(slack, matcher, None)
+    try:
+        statuses = [bot.browse("/slack/install")[0] for _ in range(15)]
+        assert statuses[:10] == [200] * 10 and set(statuses[10:]) == {429}
+        with bot.store.engine.connect() as connection:
+            states = connection.execute(text("SELECT COUNT(*) FROM slack_oauth_states")).scalar()
+        assert states == 10
+        assert bot.output.count("reason=oauth_visits") == 1
+    finally:
+        bot.close()
+
+
+def test_expired_states_are_purged_by_the_next_visit_within_a_minute(store_at) -> None:
+    store = store_at()
+    store.upgrade()
+    states = enable_installations(store, CLIENT_ID, KEY).state_store
+    states.expiration_seconds = -1
+    for _ in range(3):
+        states.issue()
+    states.expiration_seconds = 600
+    states._purged_at -= 61  # a minute on
+    states.issue()
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM slack_oauth_states")).scalar() == 1
+
+
+def test_a_key_that_cannot_open_the_stored_tokens_stops_serve_at_start(
+    slack, matcher, store_at
+) -> None:
+    from slack_sdk.oauth.installation_store.models.installation import Installation
+
+    store = store_at()
+    store.upgrade()
+    saving = enable_installations(store, CLIENT_ID, KEY).installation_store
+    saving.save(Installation(app_id="A1", team_id="T8", user_id="U1", bot_token="xoxb-T8"))
+    store.installations = None  # a restart, with another key
+    with pytest.raises(StartupError) as refused:
+        InProcessBot(
+            slack.url,
+            KnowledgeHolder(matcher),
+            store=store,
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            encryption_key="a-different-key-00000000",
+        )
+    assert "TPM_BOT_ENCRYPTION_KEY" in str(refused.value.lines)

@@ -197,6 +197,14 @@ def oauth_settings(settings: Settings, store: Store | None) -> OAuthSettings:
     from bot.slack.installations import enable_installations  # slack_sdk's SQL stores
 
     installations = enable_installations(store, settings.client_id, settings.encryption_key)
+    if installations.key_opens_them() is False:
+        # Every event from an installed workspace would be acknowledged and never answered.
+        raise StartupError(
+            [
+                "TPM_BOT_ENCRYPTION_KEY cannot decrypt the workspaces' tokens stored in "
+                "DATABASE_URL: set the key they were installed with (or reinstall the app)"
+            ]
+        )
     oauth = OAuthSettings(
         client_id=settings.client_id,
         client_secret=settings.client_secret,

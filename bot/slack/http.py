@@ -35,6 +35,9 @@ METRICS_PATH = "/metrics"
 MAX_AGE_SECONDS = 300
 #: Refusals of one reason are logged once per this many seconds, then counted.
 REFUSAL_LOG_INTERVAL = 60.0
+#: Visits of the OAuth pages one client address may make a minute (each install visit writes
+#: a state row; people need a few).
+OAUTH_VISITS_PER_MINUTE = 10
 
 Wsgi = Callable[[dict, Callable], Iterable[bytes]]
 
@@ -103,6 +106,28 @@ def metrics_door(metrics: Metrics) -> Wsgi:
     return application
 
 
+class VisitLimit:
+    """At most `per_minute` visits a minute from one client address (a sliding minute)."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self._per_minute = per_minute
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._visits: dict[str, list[float]] = {}
+
+    def allows(self, client: str) -> bool:
+        now = self._clock()
+        with self._lock:
+            if len(self._visits) > 10_000:  # a flood of addresses: start over, not grow
+                self._visits.clear()
+            recent = [t for t in self._visits.get(client, ()) if now - t < 60]
+            if len(recent) >= self._per_minute:
+                self._visits[client] = recent
+                return False
+            self._visits[client] = [*recent, now]
+            return True
+
+
 def signature_problem(
     verifier: SignatureVerifier, body: bytes, timestamp: str, signature: str
 ) -> str:
@@ -147,10 +172,30 @@ def slack_door(
     verifier = SignatureVerifier(signing_secret)
     refusals = refusals or RefusalLog()
     passthrough = frozenset(extra_paths)
+    visits = VisitLimit(OAUTH_VISITS_PER_MINUTE)
 
     def refuse(start_response: Callable, reason: str, status: str) -> list[bytes]:
         refusals.refused(reason, int(status[:3]))
         return _respond(start_response, status, "refused")
+
+    def oauth_page(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        """The OAuth flow's pages, for browsers: a few visits a minute per address, and a
+        page that says to come back when the database does not answer (never a traceback,
+        never a state value in the log)."""
+        if not visits.allows(environ.get("REMOTE_ADDR", "-")):
+            refusals.refused("oauth_visits", 429)
+            return _respond(
+                start_response, "429 Too Many Requests", "Too many visits; wait a minute."
+            )
+        try:
+            return bolt_handler(environ, start_response)
+        except Exception:
+            refusals.refused("oauth_unavailable", 503)
+            return _respond(
+                start_response,
+                "503 Service Unavailable",
+                "Installing is unavailable for a moment; please try again in a minute.",
+            )
 
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -159,7 +204,7 @@ def slack_door(
         if path == METRICS_PATH and metrics is not None:
             return _metrics_page(metrics, start_response)
         if path in passthrough:
-            return bolt_handler(environ, start_response)
+            return oauth_page(environ, start_response)
         if path != EVENTS_PATH:
             return _respond(start_response, "404 Not Found", "not found")
         if environ.get("REQUEST_METHOD") != "POST":

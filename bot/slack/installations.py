@@ -14,6 +14,7 @@ import base64
 import copy
 import datetime
 import logging
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -24,7 +25,7 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store.database import Health
@@ -44,6 +45,8 @@ SECRET_FIELDS = (
 )
 #: Seconds an OAuth state (and its cookie) stays valid: Bolt's default.
 STATE_SECONDS = 600
+#: Expired states are purged at most this often, by the install page itself.
+STATE_PURGE_SECONDS = 60
 _HKDF_INFO = b"tpm-bot slack installation tokens v1"
 
 Entity = TypeVar("Entity", Installation, Bot)
@@ -162,11 +165,50 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
         return found
 
 
-class StateStore(SQLAlchemyOAuthStateStore):
-    """slack_sdk's OAuth state store on the store's engine, with a purge of expired states."""
+class StoreDown(Exception):
+    """The database did not answer an install step; the page says to try again shortly."""
 
-    def __init__(self, engine: Engine, expiration_seconds: int = STATE_SECONDS) -> None:
+
+class StateStore(SQLAlchemyOAuthStateStore):
+    """slack_sdk's OAuth state store on the store's engine, with a purge of expired states.
+
+    Anyone can open the install page, and each visit writes a state: expired ones are purged
+    at most a minute after they expire (on the next visit), not only with the store's other
+    rows every ten minutes. A state is never logged (it is a credential for the next minute),
+    and a database that does not answer is StoreDown, not "invalid state"."""
+
+    def __init__(
+        self, engine: Engine, health: Health, expiration_seconds: int = STATE_SECONDS
+    ) -> None:
         super().__init__(expiration_seconds=expiration_seconds, engine=engine, logger=log)
+        self._health = health
+        self._purged_at = 0.0
+
+    def issue(self, *args: object, **kwargs: object) -> str:
+        try:
+            if time.monotonic() - self._purged_at >= STATE_PURGE_SECONDS:
+                self._purged_at = time.monotonic()
+                self.purge()
+            state = super().issue()
+        except SQLAlchemyError as error:
+            self._health.failed("oauth_state", error)
+            raise StoreDown from None
+        self._health.worked()
+        return state
+
+    def consume(self, state: str) -> bool:
+        now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+        table = self.oauth_states
+        try:
+            with self.engine.begin() as connection:
+                found = connection.execute(
+                    table.delete().where(table.c.state == state, table.c.expire_at > now)
+                )
+        except SQLAlchemyError as error:
+            self._health.failed("oauth_state", error)
+            raise StoreDown from None
+        self._health.worked()
+        return bool(found.rowcount)
 
     def purge(self) -> int:
         now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
@@ -182,7 +224,30 @@ class Installations:
 
     def __init__(self, client_id: str, engine: Engine, key: str, health: Health) -> None:
         self.installation_store = EncryptedInstallationStore(client_id, engine, key, health)
-        self.state_store = StateStore(engine)
+        self.state_store = StateStore(engine, health)
+
+    def key_opens_them(self) -> bool | None:
+        """Whether TPM_BOT_ENCRYPTION_KEY decrypts the newest stored installation's token
+        (True when none is stored); None when the database cannot say."""
+        store = self.installation_store
+        bots = store.bots
+        try:
+            with store.engine.connect() as connection:
+                token = connection.execute(
+                    select(bots.c.bot_token)
+                    .where(bots.c.client_id == store.client_id, bots.c.bot_token.is_not(None))
+                    .order_by(bots.c.installed_at.desc())
+                    .limit(1)
+                ).scalar()
+        except SQLAlchemyError:
+            return None
+        if not token:
+            return True
+        try:
+            store._unseal(token)
+        except InvalidToken:
+            return False
+        return True
 
     def forget_team(self, team: str, enterprise: str | None = None) -> None:
         """Delete the workspace's installations and bots: its tokens are gone from here on."""
