@@ -150,3 +150,36 @@ def test_answers_go_on_while_the_database_goes_away_and_comes_back_under_load(
         bot.close()
         store.close()
         proxy.close()
+
+
+def test_a_retry_reaching_another_instance_at_once_is_still_answered_once(
+    slack, matcher, store_at
+) -> None:
+    """Every event is taken in the store before it is answered, first deliveries included, so
+    there is no window in which another instance finds nothing: 20 events, each delivered to
+    both instances at the same moment, get 20 replies."""
+    slack.reset()
+    first = store_at()
+    first.upgrade()
+    second = store_at()
+    bots = [InProcessBot(slack.url, KnowledgeHolder(matcher), store=s) for s in (first, second)]
+    try:
+        retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+        for n in range(20):
+            event = mention("<@UBOT> what does a senior tpm do?", f"600.{n}")
+            both = [
+                threading.Thread(target=send_event, args=(bots[0], event, f"EvNow{n}")),
+                threading.Thread(
+                    target=send_event, args=(bots[1], event, f"EvNow{n}"), kwargs={"headers": retry}
+                ),
+            ]
+            for thread in both:
+                thread.start()
+            for thread in both:
+                thread.join()
+        for bot in bots:
+            bot.finish_replies()
+        assert len(slack.calls_to("chat.postMessage")) == 20
+    finally:
+        for bot in bots:
+            bot.close()
