@@ -94,3 +94,26 @@ def test_when_slack_refuses_new_connections_for_a_while_the_bot_keeps_trying_the
     finally:
         bot.stop()
         print(bot.output)
+
+
+def test_when_slack_gives_no_url_the_bot_backs_off_then_connects(fakes) -> None:
+    """apps.connections.open answering without a URL used to be retried every half second
+    for ever, on the same empty URL: now each failure waits longer (with jitter), the log
+    says so, and the first URL Slack gives is used."""
+    slack, sockets = fakes
+    url, slack.socket_url = slack.socket_url, ""
+    bot = BotProcess("socket", slack.url, SLACK_SIGNING_SECRET="")
+    try:
+        time.sleep(4)
+        tries = len(slack.calls_to("apps.connections.open"))
+        assert 2 <= tries <= 5, tries  # 0.5 s, 1 s, 2 s apart: not every half second
+        assert "decision=reconnect_failed error=NoSocketUrl" in bot.output
+        slack.socket_url = url
+        assert sockets.connected.wait(30), bot.output
+        assert (
+            "kind=socket decision=connected" in bot.output
+            or bot.wait_for_output("kind=socket decision=connected") is None
+        )
+        assert "Traceback" not in bot.output
+    finally:
+        bot.stop()

@@ -41,6 +41,10 @@ MAX_PAUSE_SECONDS = 30.0
 STABLE_SECONDS = 60.0
 
 
+class NoSocketUrl(Exception):
+    """apps.connections.open answered without a URL to connect to."""
+
+
 class _DeadlineClient(SocketModeClient):
     """slack_sdk's websocket-client Socket Mode client, passing a pong deadline to run_forever,
     and reconnecting until it succeeds.
@@ -54,6 +58,26 @@ class _DeadlineClient(SocketModeClient):
     _pause = 0.0
     _connected_at = 0.0
     _stopping: threading.Event | None = None
+
+    def issue_new_wss_url(self) -> str:
+        """Slack's URL for a new connection; an answer without one is a failure to retry, not
+        a URL to try (websocket-client refuses it, and the session loop would try it again
+        every half second for ever)."""
+        url = super().issue_new_wss_url()
+        if not url:
+            raise NoSocketUrl("apps.connections.open returned no URL")
+        return url
+
+    def connect(self) -> None:
+        """Connect; when Slack gives no URL, keep trying in the background with back-off
+        (the caller goes on: Slack did not refuse the token)."""
+        try:
+            super().connect()
+        except NoSocketUrl:
+            self.logger.warning("kind=socket decision=no_url retry=backoff")
+            threading.Thread(
+                target=self.connect_to_new_endpoint, name="socket-reconnect", daemon=True
+            ).start()
 
     def connect_to_new_endpoint(self, force: bool = False) -> None:
         stopping = self._stopping = self._stopping or threading.Event()
@@ -89,9 +113,13 @@ class _DeadlineClient(SocketModeClient):
                 http_proxy_auth=self.http_proxy_auth,
                 proxy_type=self.proxy_type,
             )
-        except Exception as error:  # as slack_sdk does; closing it fires on_close, which reconnects
-            self.logger.error(f"Socket Mode session stopped: {type(error).__name__}")
+        except Exception as error:
+            # A session that could not start never fires on_close: reconnect from here, with
+            # the same back-off, for a new URL (the old one may be what failed).
+            self.logger.warning(f"kind=socket decision=session_failed error={type(error).__name__}")
             session.close(timeout=CLOSE_TIMEOUT_SECONDS)
+            if not self.closed:
+                self.connect_to_new_endpoint(force=True)
 
     def disconnect(self) -> None:
         """Close the connection, waiting at most a second for Slack's close frame (the library
