@@ -242,7 +242,8 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
                     conversation = Dialogue(matcher)
                     say("Starting a new conversation.\n")
                 elif line.lower() in ("topics", "/topics"):
-                    say(topic_list(matcher.kb), end="\n\n")
+                    say(topic_list(matcher.kb, numbered=True), end="\n\n")
+                    conversation.offered = matcher.kb.sections
                 elif line:
                     result, reply = conversation.ask(line)
                     record(result, line)
@@ -270,10 +271,14 @@ def _chat_printer() -> Callable[..., None]:
     return say
 
 
-def topic_list(kb: KnowledgeBase) -> str:
-    """Every section, one per line: its id, then its title."""
+def topic_list(kb: KnowledgeBase, numbered: bool = False) -> str:
+    """Every section, one per line: its id, then its title (numbered, in `chat`, where a
+    number in reply reads that topic)."""
     width = max(len(s.id) for s in kb.sections)
-    return "\n".join(f"{s.id.ljust(width)}  {s.title}" for s in kb.sections)
+    if not numbered:
+        return "\n".join(f"{s.id.ljust(width)}  {s.title}" for s in kb.sections)
+    lines = [f"{n:>2}. {s.id.ljust(width)}  {s.title}" for n, s in enumerate(kb.sections, 1)]
+    return "\n".join([*lines, "", "Reply with a number to read that topic."])
 
 
 def _cmd_topics(args: argparse.Namespace, settings: Settings) -> int:

@@ -371,3 +371,10 @@ def test_tpm_bot_alone_prints_the_help() -> None:
     result = run_cli()
     assert result.returncode == 0 and result.stderr == ""
     assert result.stdout.startswith("usage: tpm-bot") and "ask" in result.stdout
+
+
+def test_chat_numbers_the_topics_and_a_number_in_reply_reads_that_topic() -> None:
+    result = run_cli("chat", stdin="topics\n12\nquit\n", env={"COLUMNS": "200"})
+    assert " 1. what-is-a-tpm" in result.stdout and "12. salary-india" in result.stdout
+    after = result.stdout.split("Reply with a number to read that topic.", 1)[1]
+    assert after.strip().startswith("Technical Product Manager salary in India")
