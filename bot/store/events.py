@@ -32,13 +32,11 @@ class StoreUnavailable(Exception):
 
 
 class EventLog:
-    """Which instance answers an event.
-
-    A first delivery is only noted (written behind, with others, a tick later): nobody else can
-    be answering it yet. A retry is taken at once, before answering: whichever instance inserts
-    the id first answers. Slack retries an event seconds or minutes after the first delivery,
-    long after the note has landed, so the first delivery never waits on the database.
-    """
+    """Which instance answers an event: every event is taken before it is answered (in the
+    reply thread, after the acknowledgement, bot.slack.dedupe), and whichever instance inserts
+    its id first answers it, so a retry reaching another instance finds it whenever it
+    arrives. `note` queues an id to be written a moment later, for an event answered while the
+    database could not say."""
 
     def __init__(self, engine: Engine, health: Health) -> None:
         self.engine = engine
