@@ -371,14 +371,8 @@ def opened_store(settings: Settings) -> Iterator[Store]:
     from bot.store.store import Store
 
     try:
-        store = Store.open(
-            settings.database_url,
-            retention_days=settings.retention_days,
-            key=settings.encryption_key,
-            keep_question_text=settings.log_questions == "text",
-            # A report over a large table may take longer than an answer's deadline allows.
-            deadline=None,
-        )
+        # A report over a large table may take longer than an answer's deadline allows.
+        store = Store.configured(settings, deadline=None)
         try:
             yield store
         finally:

@@ -387,3 +387,25 @@ def click(
     payload = block_actions(action_id, value, container, f"{api_url}/response/2", **extra)
     form = urlencode({"payload": json.dumps(payload)})
     return signed_post(base, form, "application/x-www-form-urlencoded")
+
+
+def reason_submission(text: str, private_metadata: str, user: str = "U1", team: str = "T1") -> str:
+    """The form Slack posts when someone submits the 👎 "what were you looking for?" modal."""
+    from bot.slack.blocks import FEEDBACK_REASON, FEEDBACK_REASON_INPUT
+
+    field = {FEEDBACK_REASON_INPUT: {"type": "plain_text_input", "value": text}}
+    submission = {
+        "type": "view_submission",
+        "team": {"id": team},
+        "user": {"id": user},
+        "api_app_id": "A1",
+        "trigger_id": "t",
+        "view": {
+            "id": "V1",
+            "type": "modal",
+            "callback_id": FEEDBACK_REASON,
+            "private_metadata": private_metadata,
+            "state": {"values": {FEEDBACK_REASON_INPUT: field}},
+        },
+    }
+    return urlencode({"payload": json.dumps(submission)})

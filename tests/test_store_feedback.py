@@ -9,7 +9,15 @@ import time
 from urllib.parse import urlencode
 
 import pytest
-from slack_harness import InProcessBot, click, mention, send_command, send_event, signed_post
+from slack_harness import (
+    InProcessBot,
+    click,
+    mention,
+    reason_submission,
+    send_command,
+    send_event,
+    signed_post,
+)
 from sqlalchemy import select
 
 from bot.core.holder import KnowledgeHolder
@@ -92,30 +100,9 @@ def test_a_vote_is_recorded_noted_in_place_and_changed_by_a_second_click(store_b
 
     # The 👎 modal's answer is kept as its gap terms (the default, TPM_BOT_LOG_QUESTIONS=terms):
     # no company, address or number anyone typed.
-    submission = {
-        "type": "view_submission",
-        "team": {"id": "T1"},
-        "user": {"id": "U1"},
-        "api_app_id": "A1",
-        "trigger_id": "t",
-        "view": {
-            "id": "V1",
-            "type": "modal",
-            "callback_id": FEEDBACK_REASON,
-            "private_metadata": view["private_metadata"],
-            "state": {
-                "values": {
-                    "reason": {
-                        "reason": {
-                            "type": "plain_text_input",
-                            "value": "pay bands at Acme, ask bob@acme.com or +1 555 0100",
-                        }
-                    }
-                }
-            },
-        },
-    }
-    form = urlencode({"payload": json.dumps(submission)})
+    form = reason_submission(
+        "pay bands at Acme, ask bob@acme.com or +1 555 0100", view["private_metadata"]
+    )
     assert signed_post(bot, form, "application/x-www-form-urlencoded")[0] == 200
     bot.wait_for_output("kind=feedback_reason decision=noted")
     [reason] = [v.reason for v in votes(store) if not v.helpful]

@@ -10,11 +10,17 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from slack_harness import InProcessBot, block_actions, send_event, signed_post
+from slack_harness import (
+    InProcessBot,
+    block_actions,
+    reason_submission,
+    send_event,
+    signed_post,
+)
 from sqlalchemy import MetaData, select
 
 from bot.core.holder import KnowledgeHolder
-from bot.slack.blocks import FEEDBACK, FEEDBACK_REASON
+from bot.slack.blocks import FEEDBACK
 
 USER = "U0PRIVATE9"
 DM = "D0PRIVATE7"
@@ -69,25 +75,9 @@ def test_the_database_keeps_no_name_id_or_sentence_anyone_typed(
         signed_post(
             bot, urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
         )
-        reason = {
-            "type": "view_submission",
-            "team": {"id": "T1"},
-            "user": {"id": USER},
-            "api_app_id": "A1",
-            "trigger_id": "t",
-            "view": {
-                "id": "V1",
-                "type": "modal",
-                "callback_id": FEEDBACK_REASON,
-                "private_metadata": json.dumps({"answer": f"{CHANNEL}:1.2", "team": "T1"}),
-                "state": {
-                    "values": {"reason": {"reason": {"value": "Priya wanted Zeta Corp pay"}}}
-                },
-            },
-        }
-        signed_post(
-            bot, urlencode({"payload": json.dumps(reason)}), "application/x-www-form-urlencoded"
-        )
+        about = json.dumps({"answer": f"{CHANNEL}:1.2", "team": "T1"})
+        form = reason_submission("Priya wanted Zeta Corp pay", about, user=USER)
+        signed_post(bot, form, "application/x-www-form-urlencoded")
         bot.wait_for_output("kind=feedback_reason")
         bot.finish_replies()
         store.flush()

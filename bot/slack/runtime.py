@@ -82,12 +82,7 @@ def open_store(settings: Settings, stop: threading.Event) -> Store:
     purged in the background. A database that cannot be reached does not stop the bot: it
     answers without the store and tries the migration again later."""
     try:
-        store = Store.open(
-            settings.database_url,
-            retention_days=settings.retention_days,
-            key=settings.encryption_key,
-            keep_question_text=settings.log_questions == "text",
-        )
+        store = Store.configured(settings)
     except OSError as error:  # the SQLite file's folder cannot be created
         raise StartupError(
             [f"cannot create the database {settings.database_shown} ({error.strerror})"]

@@ -6,7 +6,7 @@ import logging
 import random
 import threading
 import time
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,6 +20,9 @@ from bot.store.pseudonyms import Pseudonyms
 from bot.store.questions import QuestionLog
 from bot.store.teaching import TeachingLog
 from bot.store.writer import DRAIN_SECONDS, FLUSH_SECONDS, WriteBehind
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 log = logging.getLogger("tpm_bot")
 
@@ -87,6 +90,18 @@ class Store:
             retention_days=retention_days,
             key=key,
             keep_question_text=keep_question_text,
+        )
+
+    @classmethod
+    def configured(cls, settings: Settings, deadline: float | None = DEADLINE_SECONDS) -> Store:
+        """The store DATABASE_URL names, kept as the settings say (retention, the key of its
+        pseudonyms, whether question text is kept)."""
+        return cls.open(
+            settings.database_url,
+            retention_days=settings.retention_days,
+            key=settings.encryption_key,
+            keep_question_text=settings.log_questions == "text",
+            deadline=deadline,
         )
 
     def upgrade(self) -> tuple[str | None, str | None]:
