@@ -215,15 +215,19 @@ _QUESTION_BREAK = re.compile(
     r"""(?P<mark>\?+)\s+(?=\S)
     | (?P<plus>\s\+\s)
     | (?P<item>(?:^|\s)\(?(?:\d|[a-c])\s?[).:]\s)
-    | [,.;:]?\s+(?:separately|unrelated,?\s+but|additionally|on\s+another\s+note)\b[,:]?
+    | [,.;:]?\s+(?:separately|unrelated,?\s+but|additionally|on\s+another\s+note|btw|p\.?s\.?
+        |one\s+more\s+(?:thing|q|question)|another\s+(?:thing|q|question))\b[,:]?
     | [,.;]\s*also\b[,:]?
     | [,.;]\s+(?:and|aur)\s+
+    | ;\s+
     | \.\s+(?=(?:what|whats|how|who|which|why|when|where|is|are|can|could|does|do|kya|kitna|kitni|kitne)\b)
     """,
     re.X | re.I,
 )
 _LEADING_JOINER = re.compile(
-    r"^\W*(?:and|aur|also|plus|q|separately|unrelated,?\s+but|additionally)\b\W*", re.I
+    r"^\W*(?:and|aur|also|plus|q|separately|unrelated,?\s+but|additionally|btw|p\.?s"
+    r"|one\s+more\s+(?:thing|q|question)|another\s+(?:thing|q|question))\b\W*",
+    re.I,
 )
 #: How a question or a request opens ("what ...", "wats ...", "please describe ...").
 _ASKING_OPENERS = frozenset(
