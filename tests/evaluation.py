@@ -246,6 +246,8 @@ CONVERSATION_FILES = {
     "dev": "dev_conversations.yaml",
     # Follow-ups only (no two-part messages), written blind after dev was tuned on.
     "dev 2": "dev_conversations_2.yaml",
+    # Written blind after dev 2 was tuned on, with two-part messages again.
+    "dev 3": "dev_conversations_3.yaml",
 }
 
 
