@@ -43,12 +43,16 @@ def test_the_blind_conversations_clear_their_floors(matcher, name) -> None:
         ("what's the next step in my career?", ["level-mid"]),  # a word of its own
         ("the second one", ["salary-india"]),  # nothing listed
         ("the second one", []),  # nothing before
-        ("what does the senior one do?", ["levels"]),  # names a part and asks of it
         ("and after that?", ["level-director-vp"]),  # past the end: the matcher says so
     ],
 )
 def test_a_part_is_named_only_in_a_list_and_with_nothing_more(kb, message, history) -> None:
     assert asked_part(message, kb, history) is None
+
+
+def test_a_part_named_by_a_word_of_its_title_is_that_part(kb) -> None:
+    named = asked_part("the roadmap part, what's that about?", kb, ["responsibilities"])
+    assert named is not None and named.id == "technical-roadmap"
 
 
 def test_a_dialogue_walks_a_ladder_up_and_down(matcher) -> None:

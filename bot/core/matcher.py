@@ -215,7 +215,9 @@ _QUESTION_BREAK = re.compile(
     r"""(?P<mark>\?+)\s+(?=\S)
     | (?P<plus>\s\+\s)
     | (?P<item>(?:^|\s)\(?(?:\d|[a-c])\s?[).:]\s)
-    | [,.;:]?\s+(?:separately|unrelated,?\s+but|additionally|on\s+another\s+note|btw|p\.?s\.?
+    | [,.;:]?\s+(?:separately|(?:totally\s+)?unrelated,?(?:\s+but)?|additionally|btw|p\.?s\.?
+        |on\s+(?:another|a\s+separate|a\s+different)\s+(?:note|matter|topic)
+        |diff(?:erent)?\s+q(?:uestion)?|new\s+question|chalo\s+chhodo|anyways?
         |one\s+more\s+(?:thing|q|question)|another\s+(?:thing|q|question))\b[,:]?
     | [,.;]\s*also\b[,:]?
     | [,.;]\s+(?:and|aur)\s+
@@ -225,8 +227,16 @@ _QUESTION_BREAK = re.compile(
     re.X | re.I,
 )
 _LEADING_JOINER = re.compile(
-    r"^\W*(?:and|aur|also|plus|q|separately|unrelated,?\s+but|additionally|btw|p\.?s"
+    r"^\W*(?:and|aur|also|plus|q|separately|(?:totally\s+)?unrelated,?(?:\s+but)?|additionally"
+    r"|btw|p\.?s|on\s+(?:another|a\s+separate|a\s+different)\s+(?:note|matter|topic)"
+    r"|diff(?:erent)?\s+q(?:uestion)?|new\s+question|chalo\s+chhodo|anyways?"
     r"|one\s+more\s+(?:thing|q|question)|another\s+(?:thing|q|question))\b\W*",
+    re.I,
+)
+#: Words that say a new subject starts ("thanks. on a separate note, ...", "diff q: ...").
+_FRESH_START = re.compile(
+    r"\b(?:separately|unrelated|on\s+(?:another|a\s+separate|a\s+different)\s+(?:note|matter"
+    r"|topic)|diff(?:erent)?\s+q(?:uestion)?|new\s+question|chalo\s+chhodo|anyways?)\b",
     re.I,
 )
 #: How a question or a request opens ("what ...", "wats ...", "please describe ...").
@@ -1224,6 +1234,12 @@ class Matcher:
         what the guide lacks for any part said. None when the message is one question, or its
         parts come to one section."""
         texts = question_parts(cleaned)
+        if len(texts) == 1 and texts[0] != cleaned and _FRESH_START.search(cleaned):
+            # "Thanks. On a separate note, what ...?": one new question after a courtesy; it
+            # leans on nothing before it.
+            return self._match_cleaned(texts[0], (), split_questions=False)._replace(
+                query=question, cleaned=cleaned
+            )
         if len(texts) < 2:
             return None
         results = []

@@ -34,6 +34,8 @@ _HIGHEST = frozenset("last final top highest aakhri akhri antim topmost peak sen
 _MIDDLE = frozenset("middle beech center centre between in-between".split())
 #: Numbers said as words count after a word that numbers ("step two", "option three").
 _NUMBER_WORDS = {"one": 0, "two": 1, "three": 2, "four": 3, "five": 4, "teen": 2}
+#: Letters that number a list ("b wala samjhao"); "a" is an article unless it stands alone.
+_LETTERS = {"b": 1, "c": 2, "d": 3, "e": 4}
 _NUMBERING = frozenset("step level option number no point item duty part stage #".split())
 #: Moving along the list from where the conversation stands.
 _FORWARD = frozenset(
@@ -60,6 +62,7 @@ _FILLER = frozenset(
     mentioned said gave shown now hmm cool got great nice alright sure yes yeah haan achha
     acha theek thik toh phir fir baare mein me bare look like mean means involve involves
     cover covers say says guide there here can could would i we my one's # ek se jao chalo
+    pe par
     immediately directly just again most skip n wut wat whts
     """.split()
 )
@@ -137,6 +140,8 @@ def asked_part(text: str, kb: KnowledgeBase, history: Sequence[str]) -> Section 
             position = _POSITIONS[word]
         elif word.isdigit():
             position = int(word) - 1
+        elif word in _LETTERS and (index == 0 or before in _NUMBERING):
+            position = _LETTERS[word]  # "b wala", "option c"
         elif word in _NUMBER_WORDS and before in _NUMBERING:
             position = _NUMBER_WORDS[word]
         elif word in _HIGHEST or (word in ("upar", "above", "up") and before in _MOST):
@@ -165,4 +170,6 @@ def asked_part(text: str, kb: KnowledgeBase, history: Sequence[str]) -> Section 
             return parts[0] if step > 0 else None
         target = base + step
         return parts[target] if 0 <= target < len(parts) else None
+    if named is not None:
+        return parts[named]  # "the roadmap part, what's that about?"
     return None
