@@ -213,15 +213,16 @@ def _mean_evidence(alone: Evidence, together: Evidence) -> Evidence:
 #: pause, or a new sentence that opens with a question word.
 _QUESTION_BREAK = re.compile(
     r"""(?P<mark>\?+)\s+(?=\S)
-    | (?P<plus>\s\+\s)
-    | (?P<item>(?:^|\s)\(?(?:\d|[a-c])\s?[).:]\s)
-    | [,.;:]?\s+(?:separately|(?:totally\s+)?unrelated,?(?:\s+but)?|additionally|btw|p\.?s\.?
+    | (?P<plus>\s[+&]\s | ;\s+)
+    | (?P<turn>[,.;:]?\s+(?:separately|(?:totally\s+)?unrelated,?(?:\s+but)?|additionally|btw|p\.?s\.?
         |on\s+(?:another|a\s+separate|a\s+different)\s+(?:note|matter|topic)
         |diff(?:erent)?\s+q(?:uestion)?|new\s+question|chalo\s+chhodo|anyways?
-        |one\s+more\s+(?:thing|q|question)|another\s+(?:thing|q|question))\b[,:]?
+        |one\s+more\s+(?:thing|q|question)|another\s+(?:thing|q|question))\b[,:]?)
+    | (?P<item>(?:^|\s)\(?(?:\d|[a-c])\s?[).:]\s)
     | [,.;]\s*also\b[,:]?
     | [,.;]\s+(?:and|aur)\s+
-    | ;\s+
+    | \s(?:and|aur)\s+(?=(?:kya|what|whats|how|who|which|why|when|where|is|are|do|does|can)\b)
+    | ,\s+(?=(?:what|whats|what's|how|who|which|why|when|where)\b)
     | \.\s+(?=(?:what|whats|how|who|which|why|when|where|is|are|can|could|does|do|kya|kitna|kitni|kitne)\b)
     """,
     re.X | re.I,
@@ -246,30 +247,37 @@ _ASKING_OPENERS = frozenset(
 )
 #: Most questions a reply answers at once.
 MAX_PARTS = 3
+#: Words by which one question of a message leans on an earlier one ("... and the pay at that
+#: level?"): then it is read with the sections the earlier ones were answered with.
+_PART_REFERENCES = frozenset("that it this those them they their such usme uska uske unka".split())
+#: What the guide lacks, said of a part of a message that matches nothing in it.
+_OTHER_QUESTION = "your other question"
 
 
 def question_parts(cleaned: str) -> list[str]:
     """The questions a message plainly holds, two words or more each. What only tells (the
     story before a question) is left out: a part counts when a question mark ends it, it
     opens as a question or a request, or it is an item of a list ("1)", "+")."""
-    pieces: list[tuple[str, bool, bool]] = []  # text, asked, listed
+    pieces: list[tuple[str, bool, bool, bool]] = []  # text, asked, listed, numbered
     at = 0
-    listed_next = False
+    listed_next = numbered_next = False
     for found in _QUESTION_BREAK.finditer(cleaned):
         text = cleaned[at : found.start()]
         listed = listed_next or bool(found.group("plus"))
-        pieces.append((text, bool(found.group("mark")) or text.rstrip().endswith("?"), listed))
-        listed_next = bool(found.group("item") or found.group("plus"))
+        asked = bool(found.group("mark")) or text.rstrip().endswith("?")
+        pieces.append((text, asked, listed, numbered_next))
+        listed_next = bool(found.group("item") or found.group("plus") or found.group("turn"))
+        numbered_next = bool(found.group("item"))
         at = found.end()
     tail = cleaned[at:]
-    pieces.append((tail, tail.rstrip().endswith("?"), listed_next))
+    pieces.append((tail, tail.rstrip().endswith("?"), listed_next, numbered_next))
     parts: list[str] = []
-    for text, asked, listed in pieces:
+    for text, asked, listed, numbered in pieces:
         text = _LEADING_JOINER.sub("", text.strip()).strip(" ,;:-")
         words = text.lower().split()
         opener = words[0].strip("'\"*_") if words else ""
         opens = opener in _QUESTION_START or opener in _ASKING_OPENERS
-        if len(words) < 3 and not opens and not listed:
+        if len(words) < 3 and not opens and not numbered:
             # "... on a regular basis? only engineers?": a short afterthought to the question
             # before it, not a question of its own.
             if parts:
@@ -1244,6 +1252,7 @@ class Matcher:
             return None
         results = []
         role = self._names_role(self._clauses(cleaned))
+        earlier: tuple[str, ...] = ()  # "... senior TPM? and the pay at that level?"
         for text in texts:
             if not self._asks_something(self._text.split_words(text)):
                 continue  # "I am a software engineer." tells; it does not ask
@@ -1251,13 +1260,22 @@ class Matcher:
                 # "TPM salary? and the avg in india": the role the message names holds for
                 # each of its questions.
                 text = f"TPM: {text}"
-            result = self._match_cleaned(text, (), split_questions=False)
+            leans = _PART_REFERENCES.intersection(self._text.split_words(text.lower()))
+            result = self._match_cleaned(text, earlier if leans else (), split_questions=False)
             if result.intent == "question":
                 results.append(result)
+                if result.section is not None:
+                    earlier = (*earlier, result.section.id)
         answered = [r for r in results if r.status in ("answer", "partial") and r.section]
         shown = [s for r in answered if r.section for s in (r.section, *r.also)]
         sections = list(dict.fromkeys(shown))[:MAX_PARTS]
-        lacking = [r.not_covered for r in results if r.status != "answer" and r.not_covered]
+        lacking = [
+            # A part about the role that matches nothing the guide holds is said to be missing
+            # too; without the role named, such a part may be the message's real subject.
+            r.not_covered or _OTHER_QUESTION
+            for r in results
+            if r.status != "answer" and (r.not_covered or (role and r.status == "none"))
+        ]
         if not sections or len(sections) + len(lacking) < 2:
             return None
         first = answered[0]
