@@ -21,9 +21,15 @@ FLOORS = {
         "follow-ups resolved": 0.90,
         "follow-ups: unanswerable": 0.90,
     },
+    "dev 2": {"follow-ups resolved": 0.88, "follow-ups: unanswerable": 0.95},
+    "dev 3": {
+        "two-part, every part answered": 0.70,
+        "follow-ups resolved": 0.72,
+        "follow-ups: unanswerable": 0.85,
+    },
     "frozen": {
         "two-part, every part answered": 0.80,
-        "follow-ups resolved": 0.63,
+        "follow-ups resolved": 0.68,
         "follow-ups: unanswerable": 0.85,
     },
 }
