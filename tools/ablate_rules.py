@@ -325,6 +325,32 @@ rule(
     ),
 )
 rule(
+    "clauses-lean",
+    'a marked question leaning on its story ("MIT xPRO, what is it?") keeps the story',
+    (
+        '        if any(marks) and "?" in cleaned and not leans:\n',
+        '        if any(marks) and "?" in cleaned:\n',
+    ),
+)
+rule(
+    "parts-about-story",
+    '"Data analyst for 5 years here. What would it take?": no split after a story',
+    ("and not leans and not about_story:", "and not leans:"),
+)
+rule(
+    "asks-split-story",
+    "_split_by_asks: no split between a story and a question pointing back at it",
+    (
+        "            if story and _FOLLOW_UP_REFERENCES.intersection(right):\n",
+        "            if False:\n",
+    ),
+)
+rule(
+    "follow-up-more-of-same",
+    "a follow-up nothing else stands out for stays with its subject",
+    ("if not more_of_the_same and (", "if ("),
+)
+rule(
     "context-weight",
     "CONTEXT_WEIGHT: the earlier answer's title words when reading a follow-up",
     ("CONTEXT_WEIGHT = 0.5", "CONTEXT_WEIGHT = 0.0"),
@@ -347,7 +373,7 @@ _STATE: dict[str, Any] = {}
 
 def variant_source(name: str | None) -> str | None:
     """matcher.py with one rule turned off (None: as it is); None when the rule is gone."""
-    source = MATCHER.read_text("utf-8")
+    source = _STATE.get("source") or MATCHER.read_text("utf-8")
     if name is None:
         return source
     for old, new in RULES[name][1]:
@@ -451,6 +477,7 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown rules: {sorted(unknown)}", file=sys.stderr)
         return 2
+    _STATE["source"] = MATCHER.read_text("utf-8")  # one version for every worker
     workers = 1 if "--one" in argv else 2
     with multiprocessing.get_context("fork").Pool(workers, initializer=_start) as pool:
         results = pool.imap(measure, [None, *names])
