@@ -167,7 +167,6 @@ _QUESTION_START = frozenset(
     which who whom why when where any tell explain kya kaise kitna kitni kitne kyun kaun konsa
     """.split()
 )
-_DEGREE_WORDS = frozenset(["how", "more", "most", "less", "least", "too", "very", "so"])
 _PART_JOINERS = frozenset(["and", "also", "aur", "plus"])
 #: Joiners that start a second question whatever follows ("... aur salary kitni hai"); plain
 #: "and" does so only before a question word, since "PM and TPM" is one thing.
@@ -187,7 +186,6 @@ _FOLLOW_UP_OPENERS = (
 )
 #: Question words that, with the role alone, make a whole question ("what is a TPM").
 _DEFINING = frozenset(["what", "who", "whats", "what's", "define", "meaning", "explain"])
-_NEGATIONS = frozenset(["not", "non", "no", "except", "nahi", "nahin"])
 _FOLLOW_UP_REFERENCES = frozenset(
     "that it this those them they one there usme isme uska iska uske iske unka inka ye yeh woh "
     "inko unko inhe unhe".split()
@@ -948,7 +946,7 @@ class Matcher:
                     idf = self._unknown_idf
                 weights[term] = max(weights.get(term, 0.0), idf * factor)
         focus_terms = set(self._text.terms(focus))
-        subjects = self._subjects_named(focus)
+        subjects = self._lexicon.subjects.intersection(focus)
         if not subjects:
             # "I'm joining as a *mid-level TPM*, what will my responsibilities be?": the level the
             # asker holds (a qualifier right before the role) is what the question is about.
@@ -1029,21 +1027,6 @@ class Matcher:
             )
             + " ",
             sentence=" ".join(w for c in clauses for w in c.words),
-        )
-
-    def _subjects_named(self, focus: list[str]) -> frozenset[str]:
-        """The qualifiers a question names as its subject ("senior"), but not a degree asked
-        about ("how senior is a TPM?", "which one is more senior?")."""
-        subjects = self._lexicon.subjects
-        return frozenset(
-            w
-            for i, w in enumerate(focus)
-            if w in subjects
-            and not (i and focus[i - 1] in _DEGREE_WORDS)
-            # "just got a TPM role (not sr)": a level ruled out is not the subject
-            and not (i and focus[i - 1] in _NEGATIONS)
-            # "as a senior developer, ..." is about another job's level
-            and not (i + 1 < len(focus) and _other_role_is_subject(focus, i + 1))
         )
 
     @staticmethod
