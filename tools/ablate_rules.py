@@ -351,6 +351,81 @@ rule(
     ("if not more_of_the_same and (", "if ("),
 )
 rule(
+    "names-greeting",
+    '"hi Priya": the name of whoever is greeted is not a name the guide lacks',
+    (
+        '            after_greeting = bool(before) and before[0].strip(",!.") in greetings\n',
+        "            after_greeting = False\n",
+    ),
+)
+rule(
+    "names-typo",
+    '"Salery": a capitalised typo of a guide word is not a name',
+    (
+        "            if not low.isalpha() or self._speller.correct(low) != low:\n",
+        "            if not low.isalpha():\n",
+    ),
+)
+rule(
+    "names-abbreviation",
+    '"SWE": an abbreviation the word list knows is not a name',
+    ("            if self._text.words.get(low, low) != low:\n", "            if False:\n"),
+)
+rule(
+    "asking-words-known",
+    'a way of asking the word list knows ("promoted") is not an unknown word',
+    ("if clause.background or term in self._asking_terms:", "if clause.background:"),
+)
+rule(
+    "parts-leans",
+    '"..., what does it mean?": a question only asking for more is not a second part',
+    ("and not leans and not about_story:", "and not about_story:"),
+)
+rule(
+    "two-part-role",
+    "each part of a two-part question is read with the role the message names",
+    (
+        "        role = [tx.ROLE_TERM] if self._names_role(clauses) else []\n",
+        "        role: list[str] = []\n",
+    ),
+)
+rule(
+    "follow-up-after-gap",
+    '"what comes after director?": the gap for what follows the last level',
+    ("            if gap is not None and gap.section:\n", "            if False:\n"),
+)
+rule(
+    "program-overview",
+    "technical program manager with nothing standing out: the overview section",
+    ("closest = None if stands_out or overview is None else overview.id", "closest = None"),
+)
+rule(
+    "several-tells",
+    '"I am a software engineer.": a part that only tells is left out of several questions',
+    (
+        '                continue  # "I am a software engineer." tells; it does not ask\n',
+        "                pass\n",
+    ),
+)
+rule(
+    "afterthought",
+    '"... ? only engineers?": a short afterthought joins the question before it',
+    ("        if len(words) < 3 and not opens and not numbered:\n", "        if False:\n"),
+)
+rule(
+    "strong-joiners",
+    '"aur", "also", "plus" split a question whatever follows',
+    (
+        "and (word in _STRONG_JOINERS or words[i + 1] in _QUESTION_START)",
+        "and words[i + 1] in _QUESTION_START",
+    ),
+)
+rule(
+    "follow-up-references",
+    'a short message with "that", "it", "usme" is a follow-up',
+    ("            or bool(_FOLLOW_UP_REFERENCES.intersection(words))\n", ""),
+)
+rule(
     "context-weight",
     "CONTEXT_WEIGHT: the earlier answer's title words when reading a follow-up",
     ("CONTEXT_WEIGHT = 0.5", "CONTEXT_WEIGHT = 0.0"),
