@@ -250,13 +250,3 @@ def test_a_command_defined_in_two_files_names_the_first(tmp_path: Path) -> None:
         f"{second}:2: command '/team-alpha' is defined twice; first at {first}:2"
     ]
     assert load_knowledge([first], include_shipped=False).commands == {"/team-alpha": "alpha"}
-
-
-def test_the_guide_overview_names_a_section(tmp_path: Path) -> None:
-    path = write(tmp_path, "guide:\n  title: T\n  overview: alpah\nsections:\n" + section())
-    assert problems(path) == [
-        f"{path}:3: guide overview 'alpah' is not a section; did you mean 'alpha'?"
-    ]
-    good = write(tmp_path, "guide:\n  overview: alpha\nsections:\n" + section(), "b.yaml")
-    overview = load_knowledge([good], include_shipped=False).overview
-    assert overview is not None and overview.id == "alpha"

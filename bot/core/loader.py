@@ -46,7 +46,7 @@ _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TEXT_FIELDS = ("title", "summary", "body", "source")
 _LIST_FIELDS = ("aliases", "questions", "related")
 _SECTION_FIELDS = ("id", *_TEXT_FIELDS, *_LIST_FIELDS, "comparison", "next", "parts")
-_GUIDE_FIELDS = ("title", "publisher", "link", "contact", "overview")
+_GUIDE_FIELDS = ("title", "publisher", "link", "contact")
 _TOP_FIELDS = ("guide", "sections", "examples", "commands", "not_covered")
 _NOT_COVERED_FIELDS = ("note", "questions")
 #: Longest note on what the guide lacks: it is read after "The guide doesn't cover ".
@@ -168,7 +168,7 @@ def _build(
         tuple(files),
         added,
         tuple(e.example for e in examples),
-        {c.name: c.section for c in commands if c.name != _OVERVIEW},
+        {c.name: c.section for c in commands},
         tuple(g.gap for g in gaps),
     )
 
@@ -194,7 +194,7 @@ class _CommandDraft(NamedTuple):
 class _FileContents(NamedTuple):
     drafts: list[_Draft]
     examples: list[_ExampleDraft]
-    #: The file's `commands:`, and its guide's `overview` (named "overview").
+    #: The file's `commands:`.
     commands: list[_CommandDraft]
     problems: list[Problem]
     gaps: list[_GapDraft]
@@ -210,10 +210,6 @@ class _GapDraft(NamedTuple):
     gap: NotCovered
     path: str
     lines: tuple[int, ...]
-
-
-#: The name a guide's `overview` goes by among a file's references to sections.
-_OVERVIEW = "overview"
 
 
 class _ExampleDraft(NamedTuple):
@@ -385,11 +381,6 @@ class _FileReader:
         examples = self.examples(top["examples"]) if "examples" in top else []
         commands = self.commands(top["commands"]) if "commands" in top else []
         gaps = self.not_covered(top["not_covered"]) if "not_covered" in top else []
-        if guide.overview and "guide" in top:
-            fields = self.mapping(top["guide"], "'guide'", None)
-            commands.append(
-                _CommandDraft(_OVERVIEW, guide.overview, self.path, _line(fields["overview"]))
-            )
         sections = top.get("sections")
         if sections is None:
             if top and not {"examples", "commands", "not_covered"} & set(
@@ -732,24 +723,11 @@ def _check_across_files(drafts: list[_Draft]) -> list[Problem]:
 
 
 def _check_commands(commands: list[_CommandDraft], drafts: list[_Draft]) -> list[Problem]:
-    """Every command shows a section that exists, and is defined once; a guide's `overview`
-    names a section that exists."""
+    """Every command shows a section that exists, and is defined once."""
     problems: list[Problem] = []
     ids = sorted({d.section.id for d in drafts})
     first: dict[str, _CommandDraft] = {}
     for command in commands:
-        if command.name == _OVERVIEW:
-            if command.section not in ids:
-                close = get_close_matches(command.section, ids, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                problems.append(
-                    Problem(
-                        command.path,
-                        command.line,
-                        f"guide overview '{command.section}' is not a section{hint}",
-                    )
-                )
-            continue
         if command.name in first:
             other = first[command.name]
             problems.append(

@@ -15,9 +15,6 @@ class GuideInfo(NamedTuple):
     publisher: str = ""
     link: str = ""
     contact: str = ""
-    #: The section that introduces the guide's subject: offered when a question is about a
-    #: neighbouring subject (a technical *program* manager) and nothing closer stands out.
-    overview: str = ""
 
 
 class ComparisonRow(NamedTuple):
@@ -117,14 +114,6 @@ class KnowledgeBase:
         #: says the guide lacks, such a section may well cover.
         self.added = added
         self._by_id = {s.id: s for s in sections}
-
-    @property
-    def overview(self) -> Section | None:
-        """The section the first file's guide names as its overview, if any."""
-        for section in self.sections:
-            if section.guide.overview:
-                return self.get(section.guide.overview)
-        return None
 
     def get(self, section_id: str) -> Section | None:
         return self._by_id.get(section_id)
