@@ -221,7 +221,7 @@ rule(
 rule(
     "marked-question",
     'a message with a "?": its other clauses are background',
-    ('        if any(marks) and "?" in cleaned:\n', "        if False:\n"),
+    ('        if any(marks) and "?" in cleaned and not leans:\n', "        if False:\n"),
 )
 rule(
     "background-alone",
@@ -335,7 +335,7 @@ rule(
 rule(
     "parts-about-story",
     '"Data analyst for 5 years here. What would it take?": no split after a story',
-    ("and not leans and not about_story:", "and not leans:"),
+    ("and parts[-1] and not about_story:", "and parts[-1]:"),
 )
 rule(
     "asks-split-story",
@@ -424,6 +424,34 @@ rule(
     "follow-up-references",
     'a short message with "that", "it", "usme" is a follow-up',
     ("            or bool(_FOLLOW_UP_REFERENCES.intersection(words))\n", ""),
+)
+rule(
+    "dotted",
+    '"sr. TPM", "vs. PM": a stop after a short form does not end the sentence',
+    ('text = _DOTTED.sub(r"\\1", cleaned) if "." in cleaned else cleaned', "text = cleaned"),
+)
+rule(
+    "short-aside",
+    '"(not sr)": a short aside in brackets belongs to its sentence',
+    ('        if "(" in text:\n', "        if False:\n"),
+)
+rule(
+    "unknown-each",
+    "UNKNOWN_EACH_WITH_ROLE: each unknown word beside the role weighs at least 0.1",
+    (
+        "each = max(UNKNOWN_EACH_WITH_ROLE, UNKNOWN_WEIGHT_WITH_ROLE / len(unknown))",
+        "each = UNKNOWN_WEIGHT_WITH_ROLE / len(unknown)",
+    ),
+)
+rule(
+    "follow-up-openers",
+    '"and ...", "what about ...": a short message opening so is a follow-up',
+    ("            padded.startswith(_FOLLOW_UP_OPENERS)\n            or ", "            "),
+)
+rule(
+    "follow-up-own-answer",
+    "a lexical follow-up that answers on its own words keeps its own section",
+    ('        elif own_status == "answer":\n', "        elif False:\n"),
 )
 rule(
     "context-weight",
