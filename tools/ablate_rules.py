@@ -460,6 +460,73 @@ rule(
 )
 
 
+#: What each kept rule was measured to be worth (questions lost when it is off; "lexical": with
+#: the encoder off, TPM_BOT_ENCODER=off), session 8, on the sets above. Rerun to refresh.
+WORTH = {
+    "split-doubt": "3 dev 1-9 in-domain",
+    "numbered-step": "1+1 dev conversations first/follow-ups, 2 two-part, 6 dev 2; 2 pins",
+    "step-standalone": "2 pins",
+    "program-sense": "1 dev 10 unanswerable, 7 dev 1-9 unanswerable",
+    "decline-sense": "2 dev 10 off-topic, 6 dev 1-9 off-topic; 2 pins",
+    "decline-told": "0 with the encoder; lexical: 1 dev 1-9 off-topic",
+    "gaps": "21 dev 10 unanswerable, 212 dev 1-9 unanswerable, 26 follow-ups; 36 pins",
+    "gap-told": "1 dev 1-9 unanswerable; 2 pins",
+    "gap-comparison-pm": "0 on the sets; test_comparing_pm_and_tpm_is_the_guides_own_comparison",
+    "gap-needs-role": "2 dev 10 off-topic, 19 dev 1-9 off-topic (gives back 2 follow-ups)",
+    "proper-names": "1 dev 10 unanswerable, 4 dev 1-9 unanswerable; 2 floors",
+    "place-words": "1 dev 10 unanswerable, 1 dev 1-9 unanswerable",
+    "other-role": "1 dev 10 off-topic, 8 dev 1-9 off-topic; 2 pins",
+    "collaborators": "1 dev 1-9 in-domain (both engines)",
+    "team-section-wins": "0 on the sets (no team files); issue 17 item 6, its own test",
+    "unknown-share-none": "0 with the encoder (now words alone only); lexical: 14 off-topic",
+    "unknown-with-role": "17 dev 10 in-domain, 9 dev conversation turns",
+    "generic-one-word": "3 pins",
+    "aspect-bonus": "-3 with the encoder (1 top-3, 2 conversation turns; 1 dev 10 "
+    "unanswerable); lexical: 18 dev 1-9 in-domain, 2 conversation turns",
+    "subject-share": "1 dev 10 unanswerable; lexical: 12 dev 1-9 in-domain",
+    "subject-others": "1 dev 10 unanswerable, 1 two-part, 3 dev 2 conversation turns",
+    "compare-both-roles": "0 with the encoder; lexical: 6 dev 1-9 in-domain",
+    "one-subject-asks": "-0 with the encoder (1 in-domain for 1 conversation turn); lexical: "
+    "1 unanswerable, 3 in-domain, 1 pin",
+    "background-level": "1 dev 10 in-domain, 3 dev 2 conversation turns",
+    "how-much-measure": "6 dev 1-9 in-domain, 3 dev conversation turns; 1 pin",
+    "background-clauses": "7 dev 1-9 in-domain",
+    "marked-question": "3 dev 10 in-domain, 46 dev 1-9 in-domain; 4 floors",
+    "background-alone": "2 pins",
+    "background-cap": "0 with the encoder; lexical: 1 dev 10 in-domain, 3 dev 1-9 in-domain",
+    "long-post-budget": "0 on the sets; bounds the cost of a long paste (and its test)",
+    "dotted": "0 with the encoder; lexical: 1 dev 1-9 in-domain",
+    "short-aside": "1 pin",
+    "parts-split": "10 dev 1-9 two-part; 4 floors",
+    "asks-split": "4 dev 1-9 two-part; 1 pin (costs 1 dev 10 in-domain)",
+    "several": "issue 20: 9 dev conversation two-part, 3 dev 1-9 two-part; 4 pins",
+    "several-role": "1 dev 10 in-domain, 3 dev 1-9 two-part; 2 floors",
+    "two-part-lacking-first": "1 dev 1-9 unanswerable",
+    "follow-up-level-own": "1 dev 1-9 follow-up; 5 pins",
+    "follow-up-level": "4 dev 1-9 follow-ups; 1 pin",
+    "follow-up-requests": "0 with the encoder; lexical: 1 dev 1-9 follow-up",
+    "follow-up-close": "0 with the encoder; lexical: 5 dev 1-9 follow-ups, 6 conversation turns",
+    "follow-up-own-answer": "0 with the encoder; lexical: 3 dev 1-9 follow-ups",
+    "follow-up-inherited": "13 dev 1-9 follow-ups, 1 dev 2 turn; 3 floors",
+    "follow-up-after-last": "1 pin",
+    "follow-up-steps": "2 dev 1-9 follow-ups, 1 two-part, 1 turn; 2 pins",
+    "follow-up-more-of-same": "2 conversation follow-ups",
+    "follow-up-references": "15 dev 1-9 follow-ups, 21 conversation follow-ups; 5 pins",
+    "follow-up-openers": "16 dev 1-9 follow-ups, 2 conversation follow-ups; 1 pin",
+    "clauses-lean": "1 dev 1-9 unanswerable (2 lexical), for 6 in-domain and 3 turns",
+    "parts-about-story": "1 dev 1-9 in-domain; lexical 3 dev 2 turns",
+    "asks-split-story": "1 dev 1-9 in-domain",
+    "asking-words-known": "1 pin",
+    "two-part-role": "1 dev 10 in-domain, 1 two-part, 1 turn; 1 floor",
+    "follow-up-after-gap": "1 pin",
+    "several-tells": "1 dev 1-9 in-domain",
+    "afterthought": "1 dev 1-9 in-domain; 1 pin",
+    "strong-joiners": "7 dev 1-9 two-part; 3 floors",
+    "unknown-each": "1 dev 1-9 unanswerable",
+    "context-weight": "the follow-up reading cannot run without it",
+}
+
+
 # -- measuring ------------------------------------------------------------------------------------
 
 #: Short column names for the kinds of dev 1 to 9.
@@ -578,7 +645,8 @@ def _pin_passes(matcher: Any, pin: dict[str, Any]) -> bool:
 def main(argv: list[str]) -> int:
     if "--list" in argv:
         for name, (what, _) in RULES.items():
-            print(f"{name:26} {what}")
+            gone = variant_source(name) is None
+            print(f"{name:26} {what}\n{'':26} {'removed' if gone else WORTH.get(name, '?')}")
         return 0
     names = [a for a in argv if not a.startswith("-")] or list(RULES)
     unknown = set(names) - set(RULES)

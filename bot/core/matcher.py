@@ -34,6 +34,10 @@ or Total Productive Maintenance is declined; the technical *program* manager get
 that says which role the guide is about. A message that asks two covered things answers both
 (`also`), and an elliptical follow-up ("and for directors?") is read together with the sections
 answered before it in the conversation (`history`).
+
+Each rule here was measured on and off (tools/ablate_rules.py, whose WORTH table says what each
+is worth); rules that cost nothing with the encoder and nothing without it were removed. Those
+marked "words alone" earn their place only with the encoder off (TPM_BOT_ENCODER=off).
 """
 
 from __future__ import annotations
@@ -156,7 +160,7 @@ _TITLE_STEP = re.compile(r"step\s+(\d)\b")
 #: capital letter does: "salary in berlin" asks what "salary in Berlin" asks.
 _AFTER_PLACE_WORD = re.compile(r"\b(?:in|at|from|near)\s+([a-z][a-z]+)\b")
 #: Short forms written with a full stop before the word they qualify ("sr. TPM", "vs. PM"): the
-#: stop is not the end of a sentence.
+#: stop is not the end of a sentence (words alone: 1 dev 1-9 in-domain).
 _DOTTED = re.compile(r"\b(sr|jr|snr|mr|mrs|ms|dr|vs|approx|avg)\.(?=\s)", re.IGNORECASE)
 #: "(technical)", "(not sr)": a short aside in brackets belongs to its sentence.
 _SHORT_ASIDE = re.compile(r"\(\s*([\w'-]+(?:\s+[\w'-]+){0,2})\s*\)")
@@ -973,6 +977,7 @@ class Matcher:
         ):
             # Naming both roles asks how they differ ("do PMs code like TPMs?"), unless it asks
             # about getting from one to the other ("is a PM role useful before becoming a TPM?").
+            # Words alone: 6 dev 1-9 in-domain.
             weights.setdefault(COMPARE_TERM, self._idf[COMPARE_TERM])
         measures_other = self._drop_measure_word(focus, weights)
         for term in context:
@@ -1033,7 +1038,8 @@ class Matcher:
     @staticmethod
     def _cap_background(weights: dict[str, float], focus_terms: set[str]) -> None:
         """A long story around a short question must not outweigh it: the background's words
-        together weigh at most BACKGROUND_MAX_SHARE of the question's own."""
+        together weigh at most BACKGROUND_MAX_SHARE of the question's own (words alone: 1 dev 10
+        in-domain)."""
         own = sum(w for t, w in weights.items() if t in focus_terms)
         story = {t: w for t, w in weights.items() if t not in focus_terms}
         total = sum(story.values())
@@ -1354,7 +1360,7 @@ class Matcher:
         told = self._triggered(query.told) if query.told.strip() else set()
         if DECLINE in told:
             # Another meaning of "TPM" said in passing counts ("BitLocker wants a recovery key
-            # after a BIOS update, did the TPM get cleared?").
+            # after a BIOS update, did the TPM get cleared?"). Words alone: 1 off-topic.
             hits.add(DECLINE)
         if DECLINE in hits:
             return _Decision("none", ranked, self._lexicon.decline)
@@ -1367,7 +1373,8 @@ class Matcher:
         status = self._plain_status(ranked, query)
         if status == "answer" and ranked[0][0] in self._added:
             # A team's own section answers it ("when are TPMs on call?"): what the word list
-            # says the guide lacks is about the shipped guide, not about what a team added.
+            # says the guide lacks is about the shipped guide, not about what a team added
+            # (issue 17 item 6; the sets have no team files).
             return _Decision(status, ranked)
         gap = self._gap(query, hits, told)
         if gap is None and query.names and status in ("answer", "suggest"):
@@ -1625,7 +1632,8 @@ class Matcher:
             or own_ranked[0][1] < SUGGEST_SCORE
             or set(own.terms) <= self._lexicon.requests
         ):
-            # Nothing of its own ("what does that mean?" only asks for more of the same).
+            # Nothing of its own ("what does that mean?" only asks for more of the same; the
+            # requests: words alone, 1 follow-up).
             target = previous
         elif context.sentence:
             # The encoder's two readings (alone and with the subject) and the words decide; a
@@ -1639,7 +1647,7 @@ class Matcher:
             if not more_of_the_same and (decision.status != "suggest" or previous not in close_ids):
                 return decision
             target = previous
-        elif previous in close:
+        elif previous in close:  # words alone from here (5 and 3 dev 1-9 follow-ups)
             target = previous  # a near tie that the conversation settles
         elif own_status == "answer":
             target = own_ranked[0][0]
