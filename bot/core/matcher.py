@@ -854,7 +854,7 @@ class Matcher:
             # ("can someone list what a TPM does? preparing for a role change"), unless the
             # question leans on them ("from a tier 2 city like Indore, will they cut my
             # salary?": -1 dev 1-9 unanswerable with the encoder, -2 without, when dropped).
-            # The rule is worth 46 dev 1-9 and 3 dev 10 in-domain questions. A comparison named
+            # The rule is worth 42 dev 1-9 and 3 dev 10 in-domain questions. A comparison named
             # before the question is its topic, not a story ("principal TPM vs senior TPM -
             # what's the difference?").
             clauses = [
