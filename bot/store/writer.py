@@ -107,10 +107,7 @@ class WriteBehind(Generic[Row]):
                 self._drop(1, "stopped")
             else:
                 self._waiting.append(row)
-                over = len(self._waiting) - self._limit
-                if over > 0:
-                    del self._waiting[:over]
-                    self._drop(over, "full")
+                self._trim()
             lines = self._due_lines()
         _emit(lines)
 
@@ -239,12 +236,16 @@ class WriteBehind(Generic[Row]):
         """Put rows that could not be written back in front of the queue, within the limit."""
         with self._lock:
             self._waiting[:0] = rows
-            over = len(self._waiting) - self._limit
-            if over > 0:
-                del self._waiting[:over]
-                self._drop(over, "full")
+            self._trim()
             lines = self._due_lines()
         _emit(lines)
+
+    def _trim(self) -> None:
+        """Keep the queue within its limit (under the lock), dropping the oldest rows."""
+        over = len(self._waiting) - self._limit
+        if over > 0:
+            del self._waiting[:over]
+            self._drop(over, "full")
 
     def _drop(self, rows: int, reason: str, detail: str = "") -> None:
         """Count dropped rows (under the lock); the first of a reason is logged at once, later
