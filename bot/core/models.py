@@ -91,7 +91,16 @@ class KnowledgeError(Exception):
 class KnowledgeBase:
     """The loaded sections in file order, with look-up by id."""
 
-    __slots__ = ("_by_id", "added", "commands", "examples", "files", "not_covered", "sections")
+    __slots__ = (
+        "_by_id",
+        "_overview_of",
+        "added",
+        "commands",
+        "examples",
+        "files",
+        "not_covered",
+        "sections",
+    )
 
     def __init__(
         self,
@@ -114,6 +123,11 @@ class KnowledgeBase:
         #: says the guide lacks, such a section may well cover.
         self.added = added
         self._by_id = {s.id: s for s in sections}
+        self._overview_of = {part: s for s in sections for part in s.parts}
+
+    def overview_of(self, section_id: str) -> Section | None:
+        """The overview that lists `section_id` among its parts, if any."""
+        return self._overview_of.get(section_id)
 
     def get(self, section_id: str) -> Section | None:
         return self._by_id.get(section_id)

@@ -80,10 +80,10 @@ def _list_of(kb: KnowledgeBase, section: Section) -> tuple[Section, list[Section
     """The overview a section is, or is a part of, its parts, and the section's place."""
     if section.parts:
         return section, [p for p in (kb.get(i) for i in section.parts) if p is not None], None
-    for overview in kb.sections:
-        if section.id in overview.parts:
-            parts = [p for p in (kb.get(i) for i in overview.parts) if p is not None]
-            return overview, parts, [p.id for p in parts].index(section.id)
+    overview = kb.overview_of(section.id)
+    if overview is not None:
+        parts = [p for p in (kb.get(i) for i in overview.parts) if p is not None]
+        return overview, parts, [p.id for p in parts].index(section.id)
     return section, [], None
 
 
