@@ -389,11 +389,10 @@ def click(
     return signed_post(base, form, "application/x-www-form-urlencoded")
 
 
-def reason_submission(text: str, private_metadata: str, user: str = "U1", team: str = "T1") -> str:
-    """The form Slack posts when someone submits the 👎 "what were you looking for?" modal."""
-    from bot.slack.blocks import FEEDBACK_REASON, FEEDBACK_REASON_INPUT
-
-    field = {FEEDBACK_REASON_INPUT: {"type": "plain_text_input", "value": text}}
+def view_submission(
+    callback_id: str, values: dict, private_metadata: str, user: str = "U1", team: str = "T1"
+) -> str:
+    """The form Slack posts when someone submits a modal with these input `values`."""
     submission = {
         "type": "view_submission",
         "team": {"id": team},
@@ -403,9 +402,18 @@ def reason_submission(text: str, private_metadata: str, user: str = "U1", team: 
         "view": {
             "id": "V1",
             "type": "modal",
-            "callback_id": FEEDBACK_REASON,
+            "callback_id": callback_id,
             "private_metadata": private_metadata,
-            "state": {"values": {FEEDBACK_REASON_INPUT: field}},
+            "state": {"values": values},
         },
     }
     return urlencode({"payload": json.dumps(submission)})
+
+
+def reason_submission(text: str, private_metadata: str, user: str = "U1", team: str = "T1") -> str:
+    """The form Slack posts when someone submits the 👎 "what were you looking for?" modal."""
+    from bot.slack.blocks import FEEDBACK_REASON, FEEDBACK_REASON_INPUT
+
+    field = {FEEDBACK_REASON_INPUT: {"type": "plain_text_input", "value": text}}
+    values = {FEEDBACK_REASON_INPUT: field}
+    return view_submission(FEEDBACK_REASON, values, private_metadata, user, team)

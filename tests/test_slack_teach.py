@@ -10,7 +10,14 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from slack_harness import InProcessBot, fresh_store, mention, send_event, signed_post
+from slack_harness import (
+    InProcessBot,
+    fresh_store,
+    mention,
+    send_event,
+    signed_post,
+    view_submission,
+)
 
 from bot.cli import main
 from bot.core.holder import KnowledgeHolder
@@ -68,21 +75,7 @@ def submit(bot, user: str, view: dict, question: str, section: str, note: str | 
         },
         "note": {"note": {"type": "plain_text_input", "value": note}},
     }
-    submission = {
-        "type": "view_submission",
-        "team": {"id": "T1"},
-        "user": {"id": user},
-        "api_app_id": "A1",
-        "trigger_id": "t",
-        "view": {
-            "id": "V1",
-            "type": "modal",
-            "callback_id": TEACH_VIEW,
-            "private_metadata": view["private_metadata"],
-            "state": {"values": values},
-        },
-    }
-    form = urlencode({"payload": json.dumps(submission)})
+    form = view_submission(TEACH_VIEW, values, view["private_metadata"], user=user)
     return signed_post(bot, form, "application/x-www-form-urlencoded")
 
 
