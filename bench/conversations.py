@@ -25,7 +25,8 @@ def main() -> None:
     parser.add_argument("--lexical", action="store_true", help="words alone, no encoder")
     args = parser.parse_args()
     matcher = load_matcher([], "", encoder=not args.lexical)
-    for name in ("dev", "dev 2", "dev 3", "frozen") if args.frozen else ("dev", "dev 2", "dev 3"):
+    development = ("dev", "dev 2", "dev 3", "dev 4")
+    for name in (*development, "frozen", "frozen 2") if args.frozen else development:
         print(f"{name} conversations ({matcher.engine})")
         for measure, (passed, total) in conversation_figures(matcher, name).items():
             print(f"  {measure:34} {passed:3}/{total:<3} {passed / total:.3f}")

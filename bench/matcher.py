@@ -5,7 +5,7 @@
     python bench/matcher.py --kinds    # only the question kinds (no latency runs)
     python bench/matcher.py --large-bank  # a question's cost with the encoder at 10,000 sections
     python bench/matcher.py --engines  # lexical-only, encoder-only and combined on the blind
-                                       # sets (dev 10; frozen 2 too with --frozen), with latency
+                                       # sets (dev 10, 11; frozen 2, 3 with --frozen), with latency
 
 The engines: "lexical" reads words alone (TPM_BOT_ENCODER=off); "encoder-only" ranks by the
 nearest labelled examples alone (blend weight 1); "combined" is what ships, the calibrated blend.
@@ -222,7 +222,7 @@ def report_engines(kb: KnowledgeBase, frozen: bool = False) -> None:
     alone = encoder_matcher(kb)
     alone._calibration = calibration._replace(encoder_weight=1.0)
     engines = {"lexical": Matcher(kb), "encoder-only": alone, "combined": combined}
-    names = ["dev 10", *(["frozen 2"] if frozen else [])]
+    names = ["dev 10", "dev 11", *(["frozen 2", "frozen 3"] if frozen else [])]
     for name in names:
         cases = blind_cases(name)
         print(f"\n{name}: {len(cases)} questions written blind (pass rate, passed/total)")

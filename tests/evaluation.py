@@ -123,7 +123,14 @@ def frozen_cases() -> list[Case]:
 #: The blind sets written in session 7 as one list each (`q`, `kind`, `expect`, `accept`,
 #: `noisy`): "frozen 2" is never tuned on and never joins the bank; "dev 10" calibrates the
 #: encoder's thresholds and stays out of the bank while it does.
-BLIND_SET_FILES = {"frozen 2": "frozen_questions_2.yaml", "dev 10": "dev_questions_10.yaml"}
+BLIND_SET_FILES = {
+    "frozen 2": "frozen_questions_2.yaml",
+    "dev 10": "dev_questions_10.yaml",
+    # Written blind in session 9 by one writer who saw only the guide and the section list, as
+    # two halves of one brief: frozen 3 is never tuned on, dev 11 is for calibration.
+    "frozen 3": "frozen_questions_3.yaml",
+    "dev 11": "dev_questions_11.yaml",
+}
 
 
 def blind_cases(name: str) -> list[Case]:
@@ -248,6 +255,10 @@ CONVERSATION_FILES = {
     "dev 2": "dev_conversations_2.yaml",
     # Written blind after dev 2 was tuned on, with two-part messages again.
     "dev 3": "dev_conversations_3.yaml",
+    # Written blind in session 9 by a writer who saw only the guide and the section list,
+    # together with frozen 2 (the other half of the same brief).
+    "dev 4": "dev_conversations_4.yaml",
+    "frozen 2": "frozen_conversations_2.yaml",
 }
 
 
