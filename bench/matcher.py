@@ -5,7 +5,7 @@
     python bench/matcher.py --kinds    # only the question kinds (no latency runs)
     python bench/matcher.py --large-bank  # a question's cost with the encoder at 10,000 sections
     python bench/matcher.py --engines  # lexical-only, encoder-only and combined on the blind
-                                       # sets (dev 10, 11; frozen 2, 3 with --frozen), with latency
+                                       # sets (dev 11; frozen 2, 3 with --frozen), with latency
 
 The engines: "lexical" reads words alone (TPM_BOT_ENCODER=off); "encoder-only" ranks by the
 nearest labelled examples alone (blend weight 1); "combined" is what ships, the calibrated blend.
@@ -39,6 +39,7 @@ from bot.core.models import KnowledgeBase, Section
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from evaluation import (  # noqa: E402
+    CALIBRATION_SET,
     Case,
     blind_cases,
     blind_figures,
@@ -50,8 +51,11 @@ from evaluation import (  # noqa: E402
 
 DEV_SETS = dev_sets()
 CASES = DEV_SETS["dev"]
-IN_DOMAIN = [(c.q, c.expect) for c in CASES["in_domain"]]
-OFF_TOPIC: list[str] = [c.q for c in CASES["off_topic"]]
+#: In-domain questions neither engine was tuned on: the calibration set's (the older sets' are
+#: in the example bank now).
+CALIBRATION = by_kind(blind_cases(CALIBRATION_SET))
+IN_DOMAIN = [(c.q, c.expect) for c in CALIBRATION["in_domain"]]
+OFF_TOPIC: list[str] = [c.q for c in CASES["off_topic"] + CALIBRATION["off_topic"]]
 
 
 def synthetic_kb(base: KnowledgeBase, total: int, seed: int = 7) -> KnowledgeBase:
@@ -222,7 +226,7 @@ def report_engines(kb: KnowledgeBase, frozen: bool = False) -> None:
     alone = encoder_matcher(kb)
     alone._calibration = calibration._replace(encoder_weight=1.0)
     engines = {"lexical": Matcher(kb), "encoder-only": alone, "combined": combined}
-    names = ["dev 10", "dev 11", *(["frozen 2", "frozen 3"] if frozen else [])]
+    names = [CALIBRATION_SET, *(["frozen 2", "frozen 3"] if frozen else [])]
     for name in names:
         cases = blind_cases(name)
         print(f"\n{name}: {len(cases)} questions written blind (pass rate, passed/total)")
@@ -234,7 +238,7 @@ def report_engines(kb: KnowledgeBase, frozen: bool = False) -> None:
                 for f in figures.values()
             ]
             print(f"{row:28}" + "".join(f"{cell:>16}" for cell in cells))
-    questions = [c.q for c in blind_cases("dev 10")]
+    questions = [c.q for c in blind_cases(CALIBRATION_SET)]
     for engine, matcher in engines.items():
         latencies = timed_fresh(matcher, questions)
         print(

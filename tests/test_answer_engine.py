@@ -1,6 +1,6 @@
 """The answer engine: labelled examples read by the sentence encoder, blended with the words.
 
-Accuracy on whole question sets is held by the floors below (dev 10, the calibration set) and
+Accuracy on whole question sets is held by the floors below (dev 11, the calibration set) and
 measured by bench/matcher.py --engines; these tests pin what a maintainer relies on.
 """
 
@@ -17,7 +17,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from evaluation import BLIND_SET_FILES, DATA, blind_cases, blind_figures, frozen_cases
+from evaluation import (
+    BLIND_SET_FILES,
+    CALIBRATION_SET,
+    DATA,
+    HELD_OUT,
+    blind_cases,
+    blind_figures,
+    frozen_cases,
+)
 
 from bot.core.bank import SHIPPED_VECTORS, VectorStore, bank_sentences, sentence_key
 from bot.core.encoder import MAX_TOKENS, SentenceEncoder, _clip
@@ -111,7 +119,7 @@ def test_no_frozen_or_calibration_question_sits_in_the_example_bank(kb) -> None:
     # shortest ("pm vs tpm?") coincide with them, and are the knowledge base's, not examples.
     bank = {_claim_key(e.text) for e in kb.examples}
     held_out = [c.q for c in frozen_cases()]
-    for name in BLIND_SET_FILES:
+    for name in HELD_OUT:
         held_out += [c.q for c in blind_cases(name)]
     leaked = sum(_claim_key(q) in bank for q in held_out)
     # A count, never the questions: the held-out sets are read in aggregate only.
@@ -253,23 +261,31 @@ def test_other_meanings_of_tpm_stay_declined_with_the_encoder(matcher, question)
     assert matcher.match(question).status == "none"
 
 
-#: Where the shipped engine stands on dev 10, the calibration set (never in the bank while it
-#: serves): no change may make it worse.
-DEV_10_FLOORS = {
-    "in-domain": 0.90,
-    "in-domain top 3": 0.97,
+#: Where the shipped engine stands on the calibration set (dev 11, never in the bank while it
+#: serves), rounded down: no change may make it worse. It arrived at 0.954 in-domain, 1.000 top
+#: 3, 1.000 off-topic and 0.914 unanswerable, before any tuning.
+CALIBRATION_FLOORS = {
+    "in-domain": 0.94,
+    "in-domain top 3": 0.99,
     "off-topic declined": 0.96,
-    "unanswerable not pretended": 0.92,
+    "unanswerable not pretended": 0.91,
 }
 
 
 def test_the_calibration_set_clears_its_floors(matcher) -> None:
-    figures = blind_figures(matcher, blind_cases("dev 10"))
+    figures = blind_figures(matcher, blind_cases(CALIBRATION_SET))
     rates = {name: passed / total for name, (passed, total) in figures.items()}
     low = {
-        name: round(rates[name], 3) for name, floor in DEV_10_FLOORS.items() if rates[name] < floor
+        name: round(rates[name], 3)
+        for name, floor in CALIBRATION_FLOORS.items()
+        if rates[name] < floor
     }
-    assert not low, f"below the floors {DEV_10_FLOORS}: {low}"
+    assert not low, f"below the floors {CALIBRATION_FLOORS}: {low}"
+    # The calibration set before it (dev 10): its declines stay where they stood (1.000 both).
+    retired = blind_figures(matcher, blind_cases("dev 10"))
+    for name in ("off-topic declined", "unanswerable not pretended"):
+        passed, total = retired[name]
+        assert passed / total >= 0.97, f"dev 10 {name}: {passed}/{total}"
     assert rates["in-domain partial"] <= 0.12
 
 
@@ -339,9 +355,12 @@ def test_the_blind_sets_are_well_formed() -> None:
     for name, file in BLIND_SET_FILES.items():
         data = yaml.safe_load((DATA / file).read_text("utf-8"))
         kinds = {item["kind"] for item in data["questions"]}
-        assert kinds == {"in_domain", "unanswerable", "off_topic"}, name
-        assert len(data["questions"]) >= 150
-    assert len(blind_cases("frozen 2")) + len(blind_cases("dev 10")) >= 300
+        if name in HELD_OUT:
+            assert kinds == {"in_domain", "unanswerable", "off_topic"}, name
+            assert len(data["questions"]) >= 150
+        else:  # its in-domain questions joined the bank
+            assert kinds == {"unanswerable", "off_topic"}, name
+    assert len(blind_cases("frozen 3")) + len(blind_cases(CALIBRATION_SET)) >= 300
 
 
 def test_a_large_bank_finds_the_same_nearest_section_through_its_section_means() -> None:

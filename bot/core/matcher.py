@@ -214,13 +214,13 @@ def _mean_evidence(alone: Evidence, together: Evidence) -> Evidence:
 #: numbered items, "separately", "unrelated, but", "also" after a pause, "and"/"aur" after a
 #: pause, or a new sentence that opens with a question word.
 _QUESTION_BREAK = re.compile(
-    r"""(?P<mark>\?+)\s+(?=\S)
+    r"""(?P<item>(?:^|\s|(?P<item_mark>\?+)\s*)\(?(?:\d|[a-c])\s?[).:]\s)
+    | (?P<mark>\?+)\s+(?=\S)
     | (?P<plus>\s[+&]\s | ;\s+)
     | (?P<turn>[,.;:]?\s+(?:separately|(?:totally\s+)?unrelated,?(?:\s+but)?|additionally|btw|p\.?s\.?
         |on\s+(?:another|a\s+separate|a\s+different)\s+(?:note|matter|topic)
         |diff(?:erent)?\s+q(?:uestion)?|new\s+question|chalo\s+chhodo|anyways?
         |one\s+more\s+(?:thing|q|question)|another\s+(?:thing|q|question))\b[,:]?)
-    | (?P<item>(?:^|\s)\(?(?:\d|[a-c])\s?[).:]\s)
     | [,.;]\s*also\b[,:]?
     | [,.;]\s+(?:and|aur)\s+
     | \s(?:and|aur)\s+(?=(?:kya|what|whats|how|who|which|why|when|where|is|are|do|does|can)\b)
@@ -266,7 +266,7 @@ def question_parts(cleaned: str) -> list[str]:
     for found in _QUESTION_BREAK.finditer(cleaned):
         text = cleaned[at : found.start()]
         listed = listed_next or bool(found.group("plus"))
-        asked = bool(found.group("mark")) or text.rstrip().endswith("?")
+        asked = bool(found.group("mark") or found.group("item_mark")) or text.rstrip().endswith("?")
         pieces.append((text, asked, listed, numbered_next))
         listed_next = bool(found.group("item") or found.group("plus") or found.group("turn"))
         numbered_next = bool(found.group("item"))
@@ -1216,7 +1216,14 @@ class Matcher:
             return self._result(
                 question, cleaned, _Decision("answer", [(step, ANSWER_SCORE), *rest])
             )
-        return self._result(question, cleaned, self._decide(query._replace(sentence=whole)))
+        decision = self._decide(query._replace(sentence=whole))
+        if previous is not None and decision.status == "none" and not decision.not_covered:
+            # Nothing on its own, in a conversation: it may be about the earlier topic without
+            # saying so ("apart from fixed, any bonus or ESOPs also?" after the pay).
+            leaning = self._follow_up(clauses, previous, cleaned, implicit=True)
+            if leaning.status in ("answer", "partial"):
+                decision = leaning
+        return self._result(question, cleaned, decision)
 
     def _several(self, question: str, cleaned: str) -> MatchResult | None:
         """Each question of a message that plainly holds more than one, read on its own (the
@@ -1576,8 +1583,13 @@ class Matcher:
             return -1, None
         return base, (self._after if forward else self._before).get(base)
 
-    def _follow_up(self, clauses: Sequence[_Clause], previous: int, cleaned: str = "") -> _Decision:
-        """Read a follow-up with the previous answer's topic and what it asked."""
+    def _follow_up(
+        self, clauses: Sequence[_Clause], previous: int, cleaned: str = "", implicit: bool = False
+    ) -> _Decision:
+        """Read a follow-up with the previous answer's topic and what it asked. An `implicit`
+        one does not point back ("any bonus or ESOPs also?"): it is read with the earlier topic,
+        but with nothing of its own it is not taken as more of that topic (measured on the dev
+        conversations: the guide could not answer most such messages)."""
         # A fragment ("and for directors?") says little to the encoder on its own: its words and
         # the conversation decide.
         own = self._query(clauses)._replace(sentence="")
@@ -1634,6 +1646,8 @@ class Matcher:
         ):
             # Nothing of its own ("what does that mean?" only asks for more of the same; the
             # requests: words alone, 1 follow-up).
+            if implicit:
+                return _Decision("none", own_ranked)
             target = previous
         elif context.sentence:
             # The encoder's two readings (alone and with the subject) and the words decide; a
@@ -1645,6 +1659,8 @@ class Matcher:
             # knowledge so crucial?"): it asks for more of the subject it leans on.
             more_of_the_same = decision.status == "none" and not decision.not_covered
             if not more_of_the_same and (decision.status != "suggest" or previous not in close_ids):
+                return decision
+            if implicit:
                 return decision
             target = previous
         elif previous in close:  # words alone from here (5 and 3 dev 1-9 follow-ups)

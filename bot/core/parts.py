@@ -47,8 +47,8 @@ _BACKWARD = frozenset(
     neeche niche nichhe under lower pehle down earlier prior back pichla pichhla pichli pichhli
     predecessor""".split()
 )
-#: "sabse upar" is the top, not the next one up.
-_MOST = frozenset(["sabse"])
+#: "sabse upar" is the top, not the next one up; "the most junior" is the bottom.
+_MOST = frozenset(["sabse", "most"])
 _FILLER = frozenset(
     """
     the a an one ones and aur what whats what's wats wat is was are were kya hai hain tha thi
@@ -63,7 +63,7 @@ _FILLER = frozenset(
     acha theek thik toh phir fir baare mein me bare look like mean means involve involves
     cover covers say says guide there here can could would i we my one's # ek se jao chalo
     pe par
-    immediately directly just again most skip n wut wat whts
+    immediately directly just again skip n wut wat whts these ye yeh scope
     """.split()
 )
 
@@ -144,9 +144,9 @@ def asked_part(text: str, kb: KnowledgeBase, history: Sequence[str]) -> Section 
             position = _LETTERS[word]  # "b wala", "option c"
         elif word in _NUMBER_WORDS and before in _NUMBERING:
             position = _NUMBER_WORDS[word]
-        elif word in _HIGHEST or (word in ("upar", "above", "up") and before in _MOST):
+        elif word in _HIGHEST or (word in ("upar", "above", "up", "senior") and before in _MOST):
             position = len(parts) - 1
-        elif word in _LOWEST or (word in ("neeche", "niche", "below") and before in _MOST):
+        elif word in _LOWEST or (word in ("neeche", "niche", "below", "junior") and before in _MOST):
             position = 0
         elif word in _MIDDLE:
             position = len(parts) // 2 if len(parts) % 2 else None
