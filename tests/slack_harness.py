@@ -49,6 +49,10 @@ class BotProcess:
             "SLACK_APP_TOKEN": APP_TOKEN,
             "SLACK_API_URL": f"{api_url}/api/",
             "LOG_LEVEL": "INFO",
+            # Words alone: these processes show signals, limits and start-up, not answers, and
+            # loading the encoder in each of them was a sixth of the suite's CPU. A test that
+            # wants the shipped engine passes TPM_BOT_ENCODER="on".
+            "TPM_BOT_ENCODER": "off",
             **env,
         }
         self.process = subprocess.Popen(

@@ -53,7 +53,7 @@ def edit(path: Path, text: str) -> None:
 
 
 def test_sigterm_finishes_replies_in_flight_over_http(slack) -> None:
-    bot = BotProcess("serve", slack.url)
+    bot = BotProcess("serve", slack.url, TPM_BOT_ENCODER="on")  # as shipped, model loaded
     bot.wait_until_healthy()
     slack.delay = 2.0  # each reply is still being sent when the signal arrives
     for n in range(3):
