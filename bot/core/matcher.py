@@ -247,6 +247,11 @@ _ASKING_OPENERS = frozenset(
     "tell explain describe please kindly share give list define elaborate suggest wat wats "
     "whts wht hw".split()
 )
+#: Hindi question words, which come late in a sentence.
+_HINDI_ASKING = frozenset(
+    "kya kaise kaisa kaisi kitna kitni kitne kaun kaunsa kaunse kaunsi konsa konse kab kahan "
+    "kyun kyu batao bataiye batana samjhao".split()
+)
 #: Most questions a reply answers at once.
 MAX_PARTS = 3
 #: Words by which one question of a message leans on an earlier one ("... and the pay at that
@@ -275,10 +280,17 @@ def question_parts(cleaned: str) -> list[str]:
     pieces.append((tail, tail.rstrip().endswith("?"), listed_next, numbered_next))
     parts: list[str] = []
     for text, asked, listed, numbered in pieces:
-        text = _LEADING_JOINER.sub("", text.strip()).strip(" ,;:-")
+        listed = listed or text.lstrip().startswith(("&", "+"))  # "what's a TPM? & the pay?"
+        text = _LEADING_JOINER.sub("", text.strip().lstrip("&+")).strip(" ,;:-")
         words = text.lower().split()
         opener = words[0].strip("'\"*_") if words else ""
-        opens = opener in _QUESTION_START or opener in _ASKING_OPENERS
+        # Hindi asks at the end ("TPM kya hota hai", "salary kitni hai"): a question word
+        # anywhere in the part.
+        opens = (
+            opener in _QUESTION_START
+            or opener in _ASKING_OPENERS
+            or bool(_HINDI_ASKING.intersection(w.strip("?,.!") for w in words))
+        )
         if len(words) < 3 and not opens and not numbered:
             # "... on a regular basis? only engineers?": a short afterthought to the question
             # before it, not a question of its own.
@@ -1243,7 +1255,7 @@ class Matcher:
         role = self._names_role(self._clauses(cleaned))
         earlier: tuple[str, ...] = ()  # "... senior TPM? and the pay at that level?"
         for text in texts:
-            if not self._asks_something(self._text.split_words(text)):
+            if not self._asks_something(self._text.split_words(text)) and not text.endswith("?"):
                 continue  # "I am a software engineer." tells; it does not ask
             if role and not self._names_role(self._clauses(text)):
                 # "TPM salary? and the avg in india": the role the message names holds for
