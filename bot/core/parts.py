@@ -146,7 +146,9 @@ def asked_part(text: str, kb: KnowledgeBase, history: Sequence[str]) -> Section 
             position = _NUMBER_WORDS[word]
         elif word in _HIGHEST or (word in ("upar", "above", "up", "senior") and before in _MOST):
             position = len(parts) - 1
-        elif word in _LOWEST or (word in ("neeche", "niche", "below", "junior") and before in _MOST):
+        elif word in _LOWEST or (
+            word in ("neeche", "niche", "below", "junior") and before in _MOST
+        ):
             position = 0
         elif word in _MIDDLE:
             position = len(parts) // 2 if len(parts) % 2 else None
