@@ -142,6 +142,18 @@ CALIBRATION_SET = "dev 11"
 HELD_OUT = ("frozen 2", "frozen 3", CALIBRATION_SET)
 
 
+def pin_passes(matcher: Any, pin: dict[str, Any]) -> bool:
+    """test_accuracy.test_pinned_phrase itself, as a boolean (for the tools that search or
+    ablate: a pin passes there exactly when it passes in the suite)."""
+    from test_accuracy import test_pinned_phrase
+
+    try:
+        test_pinned_phrase(matcher, pin)
+    except AssertionError:
+        return False
+    return True
+
+
 def bank_cases() -> list[Case]:
     """The shipped example bank (knowledge/examples.yaml) as in-domain cases: for the encoder,
     recall of what it was given; for words alone, wording they were never tuned on."""

@@ -137,36 +137,24 @@ def _broken(calibration: Calibration) -> str:
     """What a setting breaks: pins that fail, a team's own section that no longer answers,
     development conversations below their floors (never the frozen ones: they are not read
     here)."""
-    from evaluation import conversation_figures
-    from test_accuracy import (
-        PINS,
-        test_a_follow_up_without_history_stands_alone,
-        test_pinned_phrase,
-    )
-    from test_conversations import FLOORS
+    from evaluation import pin_passes
+    from test_accuracy import PINS, test_a_follow_up_without_history_stands_alone
+    from test_conversations import FLOORS, below_floors
 
     assert _matcher is not None
     _matcher._calibration = calibration
     _matcher._recent.cache_clear()
-    failed = 0
+    failed = sum(not pin_passes(_matcher, pin) for rows in PINS.values() for pin in rows)
     try:
         test_a_follow_up_without_history_stands_alone(_matcher)
     except (AssertionError, AttributeError):
         failed += 1
-    for rows in PINS.values():
-        for pin in rows:
-            try:
-                test_pinned_phrase(_matcher, pin)
-            except AssertionError:
-                failed += 1
-    low = []
-    for name, floors in FLOORS.items():
-        if name.startswith("frozen"):
-            continue
-        figures = conversation_figures(_matcher, name)
-        low += [
-            f"{name} {m}" for m, floor in floors.items() if figures[m][0] / figures[m][1] < floor
-        ]
+    low = [
+        f"{name} {measure}"
+        for name in FLOORS
+        if not name.startswith("frozen")  # never read here
+        for measure in below_floors(_matcher, name)
+    ]
     team = [] if _teams_own_section_answers(calibration) else ["a team's own section"]
     return ", ".join([*([f"{failed} pins fail"] if failed else []), *team, *low])
 
