@@ -1194,10 +1194,11 @@ class Matcher:
         intent = self._social_intent(clauses)
         previous = self._previous(history)
         follow_up = previous is not None and self._is_follow_up(clauses)
+        # "pehla wala" points into the list just shown: not a plea for help.
+        part = asked_part(cleaned, self.kb, history) if history and intent != "thanks" else None
         # "what about in the US?" is all small words, but after an answer it is a question.
-        if intent == "thanks" or (intent == "help" and not follow_up):
+        if part is None and (intent == "thanks" or (intent == "help" and not follow_up)):
             return MatchResult(question, cleaned, "none", intent, ())
-        part = asked_part(cleaned, self.kb, history) if history else None
         if part is not None:
             # "the middle one", "uske upar?": a place in the list the conversation stands in.
             index = self._index_of[part.id]
