@@ -288,6 +288,8 @@ CONVERSATION_FILES = {
     # together with frozen 2 (the other half of the same brief).
     "dev 4": "dev_conversations_4.yaml",
     "frozen 2": "frozen_conversations_2.yaml",
+    # Follow-ups only (40 conversations), written blind later in session 9.
+    "dev 5": "dev_conversations_5.yaml",
 }
 
 

@@ -1230,6 +1230,11 @@ class Matcher:
                 question, cleaned, _Decision("answer", [(step, ANSWER_SCORE), *rest])
             )
         decision = self._decide(query._replace(sentence=whole))
+        if previous is not None and decision.status == "suggest" and decision.ranked:
+            # A near miss whose first choice sits in the list the conversation stands in
+            # ("elaborate the point about balancing customer needs" after the duties): that one.
+            if self.kb.sections[decision.ranked[0][0]].id in self._list_around(previous):
+                decision = _Decision("answer", decision.ranked)
         if previous is not None and decision.status == "none" and not decision.not_covered:
             # Nothing on its own, in a conversation: it may be about the earlier topic without
             # saying so ("apart from fixed, any bonus or ESOPs also?" after the pay).
@@ -1578,6 +1583,12 @@ class Matcher:
             or bool(_FOLLOW_UP_REFERENCES.intersection(words))
             or any(phrase in padded for phrase in (*self._lexicon.after, *self._lexicon.before))
         )
+
+    def _list_around(self, index: int) -> set[str]:
+        """The sections of the list a section is the overview of, or a part of."""
+        section = self.kb.sections[index]
+        overview = section if section.parts else self.kb.overview_of(section.id)
+        return {overview.id, *overview.parts} if overview is not None else set()
 
     def _step(self, clauses: Sequence[_Clause], previous: int | None) -> tuple[int, int | None]:
         """For a question asking what comes after or before a topic ("and after that?" after
