@@ -39,14 +39,17 @@ _LETTERS = {"b": 1, "c": 2, "d": 3, "e": 4}
 _NUMBERING = frozenset("step level option number no point item duty part stage #".split())
 #: Moving along the list from where the conversation stands.
 _FORWARD = frozenset(
-    """next then after afterwards baad above upar upper higher subsequent following follows
-    follow followed succeeding succeeds aage up beyond ahead agla agli agle successor""".split()
+    """next then after afterwards baad subsequent following follows follow followed succeeding
+    succeeds aage beyond ahead agla agli agle successor""".split()
 )
 _BACKWARD = frozenset(
-    """before b4 previous prev preceding precedes precede preceded below beneath underneath
-    neeche niche nichhe under lower pehle down earlier prior back pichla pichhla pichli pichhli
-    predecessor""".split()
+    """before b4 previous prev preceding precedes precede preceded pehle earlier prior back
+    pichla pichhla pichli pichhli predecessor""".split()
 )
+#: Up and down: along a ladder (the levels) up is the next rung; in any other list, up is the
+#: item shown above ("the responsibility right above that one").
+_UP = frozenset("above upar upper higher up".split())
+_DOWN = frozenset("below beneath underneath neeche niche nichhe under lower down".split())
 #: "sabse upar" is the top, not the next one up; "the most junior" is the bottom.
 _MOST = frozenset(["sabse", "most"])
 _FILLER = frozenset(
@@ -63,7 +66,8 @@ _FILLER = frozenset(
     acha theek thik toh phir fir baare mein me bare look like mean means involve involves
     cover covers say says guide there here can could would i we my one's # ek se jao chalo
     pe par
-    immediately directly just again skip n wut wat whts these ye yeh scope
+    immediately directly just again skip n wut wat whts these ye yeh scope also bhi unse inse
+    unki inki hierarchy ladder should hear know
     """.split()
 )
 
@@ -95,18 +99,19 @@ def _fits(overview: Section, parts: list[Section], stems: list[str]) -> bool:
 
 def _part_list(
     kb: KnowledgeBase, history: Sequence[str], noun: str = ""
-) -> tuple[list[Section], int | None]:
+) -> tuple[Section | None, list[Section], int | None]:
     """The list the conversation stands in, and its place in it: that of the latest answer
-    (the parts of an overview, with no place yet, or the list its part belongs to). A message
-    that names the kind of list ("the level above") finds the latest list of that kind."""
+    (the parts of an overview, with no place yet, or the list its part belongs to), with its
+    overview. A message that names the kind of list ("the level above") finds the latest list of
+    that kind."""
     sections = [s for s in (kb.get(i) for i in reversed(history)) if s is not None]
     for section in sections:
         overview, parts, place = _list_of(kb, section)
         if not noun:
-            return parts, place
+            return overview, parts, place
         if parts and _fits(overview, parts, noun.split()):
-            return parts, place
-    return [], None
+            return overview, parts, place
+    return None, [], None
 
 
 def _named(word: str, parts: list[Section]) -> int | None:
@@ -128,9 +133,10 @@ def asked_part(text: str, kb: KnowledgeBase, history: Sequence[str]) -> Section 
     if not words or len(words) > MAX_WORDS:
         return None
     nouns = [_LIST_NOUNS[w] for w in words if w in _LIST_NOUNS]
-    parts, place = _part_list(kb, history, nouns[0] if nouns else "")
-    if not parts:
+    overview, parts, place = _part_list(kb, history, nouns[0] if nouns else "")
+    if overview is None or not parts:
         return None
+    ladder = _fits(overview, parts, _LIST_NOUNS["level"].split())
     position: int | None = None
     step = 0
     named: int | None = None
@@ -158,6 +164,10 @@ def asked_part(text: str, kb: KnowledgeBase, history: Sequence[str]) -> Section 
             step = 1
         elif word in _BACKWARD:
             step = -1
+        elif word in _UP:
+            step = 1 if ladder else -1
+        elif word in _DOWN:
+            step = -1 if ladder else 1
         elif word in _MOST or word in _FILLER:
             continue
         elif (found := _named(word, parts)) is not None and named in (None, found):
