@@ -1230,11 +1230,15 @@ class Matcher:
                 question, cleaned, _Decision("answer", [(step, ANSWER_SCORE), *rest])
             )
         decision = self._decide(query._replace(sentence=whole))
-        if previous is not None and decision.status == "suggest" and decision.ranked:
+        if (
+            previous is not None
+            and decision.status == "suggest"
+            and decision.ranked
+            and self.kb.sections[decision.ranked[0][0]].id in self._list_around(previous)
+        ):
             # A near miss whose first choice sits in the list the conversation stands in
             # ("elaborate the point about balancing customer needs" after the duties): that one.
-            if self.kb.sections[decision.ranked[0][0]].id in self._list_around(previous):
-                decision = _Decision("answer", decision.ranked)
+            decision = _Decision("answer", decision.ranked)
         if previous is not None and decision.status == "none" and not decision.not_covered:
             # Nothing on its own, in a conversation: it may be about the earlier topic without
             # saying so ("apart from fixed, any bonus or ESOPs also?" after the pay).
