@@ -192,7 +192,8 @@ _FOLLOW_UP_OPENERS = (
 _DEFINING = frozenset(["what", "who", "whats", "what's", "define", "meaning", "explain"])
 _FOLLOW_UP_REFERENCES = frozenset(
     "that it this those them they one there usme isme uska iska uske iske unka inka ye yeh woh "
-    "inko unko inhe unhe".split()
+    "inko unko inhe unhe isse usse unke inke unki inki iski uski itna itni itne utna wahan "
+    "yahi wahi".split()
 )
 
 
