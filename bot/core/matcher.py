@@ -191,7 +191,7 @@ _FOLLOW_UP_OPENERS = (
 #: Question words that, with the role alone, make a whole question ("what is a TPM").
 _DEFINING = frozenset(["what", "who", "whats", "what's", "define", "meaning", "explain"])
 _FOLLOW_UP_REFERENCES = frozenset(
-    "that it this those them they one there usme isme uska iska uske iske unka inka ye yeh woh "
+    "that it this those them they their one there usme isme uska iska uske iske unka inka ye yeh woh "
     "inko unko inhe unhe isse usse unke inke unki inki iski uski itna itni itne utna wahan "
     "yahi wahi".split()
 )
