@@ -282,6 +282,10 @@ def question_parts(cleaned: str) -> list[str]:
     parts: list[str] = []
     for text, asked, listed, numbered in pieces:
         listed = listed or text.lstrip().startswith(("&", "+"))  # "what's a TPM? & the pay?"
+        joiner = _LEADING_JOINER.match(text.strip().lstrip("&+"))
+        # "... also anything on interview rounds", "and additionally the scope of ...": a word
+        # that adds a question (more than "and") makes what follows one.
+        listed = listed or bool(joiner and set(joiner.group().lower().split()) - {"and", "aur"})
         text = _LEADING_JOINER.sub("", text.strip().lstrip("&+")).strip(" ,;:-")
         words = text.lower().split()
         opener = words[0].strip("'\"*_") if words else ""
