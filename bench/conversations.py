@@ -25,7 +25,7 @@ def main() -> None:
     parser.add_argument("--lexical", action="store_true", help="words alone, no encoder")
     args = parser.parse_args()
     matcher = load_matcher([], "", encoder=not args.lexical)
-    development = ("dev", "dev 2", "dev 3", "dev 4", "dev 5")
+    development = ("dev", "dev 2", "dev 3", "dev 4", "dev 5", "dev 6")
     for name in (*development, "frozen", "frozen 2") if args.frozen else development:
         print(f"{name} conversations ({matcher.engine})")
         for measure, (passed, total) in conversation_figures(matcher, name).items():

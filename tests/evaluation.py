@@ -290,6 +290,8 @@ CONVERSATION_FILES = {
     "frozen 2": "frozen_conversations_2.yaml",
     # Follow-ups only (40 conversations), written blind later in session 9.
     "dev 5": "dev_conversations_5.yaml",
+    # Two-part messages only (45), written blind later in session 9.
+    "dev 6": "dev_conversations_6.yaml",
 }
 
 
