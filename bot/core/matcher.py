@@ -1239,10 +1239,13 @@ class Matcher:
             previous is not None
             and decision.status == "suggest"
             and decision.ranked
-            and self.kb.sections[decision.ranked[0][0]].id in self._list_around(previous)
+            and (
+                decision.ranked[0][0] == previous
+                or self.kb.sections[decision.ranked[0][0]].id in self._list_around(previous)
+            )
         ):
-            # A near miss whose first choice sits in the list the conversation stands in
-            # ("elaborate the point about balancing customer needs" after the duties): that one.
+            # A near miss whose first choice is the topic the conversation stands on, or in its
+            # list ("elaborate the point about balancing customer needs" after the duties).
             decision = _Decision("answer", decision.ranked)
         if previous is not None and decision.status == "none" and not decision.not_covered:
             # Nothing on its own, in a conversation: it may be about the earlier topic without
