@@ -218,7 +218,8 @@ _QUESTION_BREAK = re.compile(
     r"""(?P<item>(?:^|\s|(?P<item_mark>\?+)\s*)\(?(?:\d|[a-c])\s?[).:]\s)
     | (?P<mark>\?+)\s+(?=\S)
     | (?P<plus>\s[+&]\s | ;\s+)
-    | (?P<turn>[,.;:]?\s+(?:separately|(?:totally\s+)?unrelated,?(?:\s+but)?|additionally|btw|p\.?s\.?
+    | (?P<turn>[,.;:]?\s+(?:separately|(?:totally\s+)?unrelated(?:\s+to\s+[^,?.]{1,40})?,?(?:\s+but)?
+        |additionally|btw|p\.?s\.?
         |on\s+(?:another|a\s+separate|a\s+different)\s+(?:note|matter|topic)
         |diff(?:erent)?\s+q(?:uestion)?|new\s+question|chalo\s+chhodo|anyways?
         |one\s+more\s+(?:thing|q|question)|another\s+(?:thing|q|question))\b[,:]?)
@@ -248,6 +249,8 @@ _ASKING_OPENERS = frozenset(
     "tell explain describe please kindly share give list define elaborate suggest wat wats "
     "whts wht hw".split()
 )
+#: The last sentence of a piece (after a full stop, "!" or a colon).
+_LAST_SENTENCE = re.compile(r"[.!:]\s+([^.!:]+)$")
 #: Hindi question words, which come late in a sentence.
 _HINDI_ASKING = frozenset(
     "kya kaise kaisa kaisi kitna kitni kitne kaun kaunsa kaunse kaunsi konsa konse kab kahan "
@@ -302,8 +305,14 @@ def question_parts(cleaned: str) -> list[str]:
             if parts:
                 parts[-1] = f"{parts[-1]} {text}"
             continue
-        if asked or listed or opens:
-            parts.append(text)
+        if not (asked or listed or opens):
+            # "Story time: ... Two qs: what's the overall path ...": the question after the
+            # asker's story, where a sentence or a colon ends it.
+            found = _LAST_SENTENCE.search(text)
+            if found and found.group(1).split()[0].lower() in _QUESTION_START:
+                parts.append(found.group(1))
+            continue
+        parts.append(text)
     return parts
 
 
