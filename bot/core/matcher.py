@@ -308,9 +308,9 @@ def question_parts(cleaned: str) -> list[str]:
         if not (asked or listed or opens):
             # "Story time: ... Two qs: what's the overall path ...": the question after the
             # asker's story, where a sentence or a colon ends it.
-            found = _LAST_SENTENCE.search(text)
-            if found and found.group(1).split()[0].lower() in _QUESTION_START:
-                parts.append(found.group(1))
+            last = _LAST_SENTENCE.search(text)
+            if last and last.group(1).split()[0].lower() in _QUESTION_START:
+                parts.append(last.group(1))
             continue
         parts.append(text)
     return parts
@@ -1207,7 +1207,9 @@ class Matcher:
         whole = cleaned  # what the encoder reads of a question that stands alone
         intent = self._social_intent(clauses)
         previous = self._previous(history)
-        follow_up = previous is not None and self._is_follow_up(clauses)
+        follow_up = previous is not None and (
+            self._is_follow_up(clauses) or self._points_back_at_subject(cleaned, previous)
+        )
         # "pehla wala" points into the list just shown: not a plea for help.
         part = asked_part(cleaned, self.kb, history) if history and intent != "thanks" else None
         # "what about in the US?" is all small words, but after an answer it is a question.
@@ -1603,6 +1605,16 @@ class Matcher:
             padded.startswith(_FOLLOW_UP_OPENERS)
             or bool(_FOLLOW_UP_REFERENCES.intersection(words))
             or any(phrase in padded for phrase in (*self._lexicon.after, *self._lexicon.before))
+        )
+
+    def _points_back_at_subject(self, cleaned: str, previous: int) -> bool:
+        """A longer question that points back at a level just answered ("to whom does that role
+        typically report?") and names no level of its own: a follow-up about that level."""
+        if not self._subjects[previous]:
+            return False
+        words = tx.plain_words(cleaned)  # as typed: "that role" is not yet "tpm"
+        return bool(_FOLLOW_UP_REFERENCES.intersection(words)) and not (
+            self._lexicon.subjects.intersection(words)
         )
 
     def _list_around(self, index: int) -> set[str]:
