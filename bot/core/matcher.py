@@ -60,7 +60,7 @@ from bot.core.bank import Evidence, ExampleBank, VectorStore
 from bot.core.calibration import Calibration, load_calibration
 from bot.core.markup import clean_slack_text
 from bot.core.models import KnowledgeBase, Section
-from bot.core.parts import asked_part
+from bot.core.parts import asked_part, list_of
 from bot.core.spelling import SpellingCorrector
 from bot.core.uncovered import Uncovered
 
@@ -1619,9 +1619,8 @@ class Matcher:
 
     def _list_around(self, index: int) -> set[str]:
         """The sections of the list a section is the overview of, or a part of."""
-        section = self.kb.sections[index]
-        overview = section if section.parts else self.kb.overview_of(section.id)
-        return {overview.id, *overview.parts} if overview is not None else set()
+        overview, parts, _ = list_of(self.kb, self.kb.sections[index])
+        return {overview.id, *(p.id for p in parts)} if parts else set()
 
     def _step(self, clauses: Sequence[_Clause], previous: int | None) -> tuple[int, int | None]:
         """For a question asking what comes after or before a topic ("and after that?" after

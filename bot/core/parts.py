@@ -80,7 +80,7 @@ _LIST_NOUNS = {
 }
 
 
-def _list_of(kb: KnowledgeBase, section: Section) -> tuple[Section, list[Section], int | None]:
+def list_of(kb: KnowledgeBase, section: Section) -> tuple[Section, list[Section], int | None]:
     """The overview a section is, or is a part of, its parts, and the section's place."""
     if section.parts:
         return section, [p for p in (kb.get(i) for i in section.parts) if p is not None], None
@@ -106,7 +106,7 @@ def _part_list(
     that kind."""
     sections = [s for s in (kb.get(i) for i in reversed(history)) if s is not None]
     for section in sections:
-        overview, parts, place = _list_of(kb, section)
+        overview, parts, place = list_of(kb, section)
         if not noun:
             return overview, parts, place
         if parts and _fits(overview, parts, noun.split()):
