@@ -226,7 +226,7 @@ def report_engines(kb: KnowledgeBase, frozen: bool = False) -> None:
     alone = encoder_matcher(kb)
     alone._calibration = calibration._replace(encoder_weight=1.0)
     engines = {"lexical": Matcher(kb), "encoder-only": alone, "combined": combined}
-    names = [CALIBRATION_SET, *(["frozen 2", "frozen 3"] if frozen else [])]
+    names = [CALIBRATION_SET, "dev 12", *(["frozen 2", "frozen 3", "frozen 4"] if frozen else [])]
     for name in names:
         cases = blind_cases(name)
         print(f"\n{name}: {len(cases)} questions written blind (pass rate, passed/total)")
