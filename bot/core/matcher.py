@@ -175,6 +175,11 @@ _PART_JOINERS = frozenset(["and", "also", "aur", "plus"])
 #: Joiners that start a second question whatever follows ("... aur salary kitni hai"); plain
 #: "and" does so only before a question word, since "PM and TPM" is one thing.
 _STRONG_JOINERS = frozenset(["also", "aur", "plus"])
+#: Words after which "also" qualifies a verb ("does it also", "can I also", "they also").
+_ADVERB_BEFORE = frozenset(
+    "it they i we you he she does do did is are was were can could will would should may "
+    "might must has have had".split()
+)
 _FOLLOW_UP_OPENERS = (
     " and ",
     " aur ",
@@ -1559,6 +1564,8 @@ class Matcher:
                     word in _PART_JOINERS
                     and i + 1 < len(words)
                     and (word in _STRONG_JOINERS or words[i + 1] in _QUESTION_START)
+                    # "does it also exist for hardware?": "also" inside a clause, not a joiner
+                    and not (i and words[i - 1] in _ADVERB_BEFORE)
                     and self._asks_something(current)
                 )
                 if splits:
